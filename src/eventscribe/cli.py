@@ -1,0 +1,344 @@
+"""The `eventscribe` command: parse flags, call the library, map errors to one-line messages."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from typing import Any, TextIO, TypeVar
+
+import click
+
+from eventscribe import __version__
+from eventscribe.config import Settings, load_settings
+from eventscribe.errors import ConfigError, EventscribeError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """A click group that turns our errors into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EventscribeError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="eventscribe")
+def main() -> None:
+    """Turn news articles into a sourced, geocoded political event dataset."""
+
+
+def _settings(**overrides: Any) -> Settings:
+    return load_settings(**overrides)
+
+
+def _input_options(func: F) -> F:
+    func = click.option(
+        "--published",
+        metavar="YYYY-MM-DD",
+        help="Publication date for articles that carry none (dates are resolved against it).",
+    )(func)
+    func = click.option(
+        "--max-bytes", type=int, help="Skip (with an error) files or lines larger than this."
+    )(func)
+    func = click.option("--batch-size", type=int, help="Articles parsed per batch.")(func)
+    return click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")(func)
+
+
+def _read(inputs: tuple[str, ...], settings: Settings, published: str | None) -> Iterator[Any]:
+    from eventscribe.ingest import read_inputs
+    from eventscribe.records import Article
+
+    default_day = _check_day(published)
+    for item in read_inputs(inputs, stdin=sys.stdin, max_bytes=settings.max_bytes):
+        if default_day and isinstance(item, Article) and item.published is None:
+            item = replace(item, published=default_day)
+        yield item
+
+
+def _check_day(value: str | None) -> str | None:
+    import datetime
+
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise ConfigError(f"--published {value!r} is not a date; use YYYY-MM-DD") from exc
+
+
+@main.command()
+@_input_options
+@click.option(
+    "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="JSONL file."
+)
+def extract(
+    inputs: tuple[str, ...],
+    output: TextIO,
+    published: str | None,
+    max_bytes: int | None,
+    batch_size: int | None,
+) -> None:
+    """Extract events, quotes, places and actors to JSONL, one line per article (no database).
+
+    INPUT is a .jsonl, .txt or .html file, a directory of them, or - for JSONL on stdin.
+    """
+    from eventscribe.pipeline import iter_findings, load_models
+    from eventscribe.records import to_json
+
+    settings = _settings(max_bytes=max_bytes, batch_size=batch_size)
+    models = load_models(settings)
+    items = _read(inputs, settings, published)
+    for _item, findings in iter_findings(items, models=models, batch_size=settings.batch_size):
+        output.write(json.dumps(to_json(findings), ensure_ascii=False) + "\n")
+
+
+@main.command()
+@_input_options
+@click.option("--db", help="SQLite file (default eventscribe.db, or EVENTSCRIBE_DB).")
+@click.option("--quiet", is_flag=True, help="No progress line.")
+def run(
+    inputs: tuple[str, ...],
+    db: str | None,
+    published: str | None,
+    max_bytes: int | None,
+    batch_size: int | None,
+    quiet: bool,
+) -> None:
+    """Ingest, extract and store articles; already stored articles are skipped.
+
+    INPUT is a .jsonl, .txt or .html file, a directory of them, or - for JSONL on stdin.
+    """
+    from eventscribe.pipeline import load_models, run_into
+    from eventscribe.store import open_store
+
+    settings = _settings(db=db, max_bytes=max_bytes, batch_size=batch_size)
+    started = time.monotonic()
+    models = load_models(settings)
+    progress = None if quiet else _progress_printer(started)
+    with open_store(settings.db) as store:
+        summary = run_into(
+            _read(inputs, settings, published),
+            store=store,
+            models=models,
+            batch_size=settings.batch_size,
+            progress=progress,
+        )
+    if progress is not None:
+        click.echo("", err=True)
+    _print_summary(summary, settings.db, time.monotonic() - started)
+
+
+def _progress_printer(started: float) -> Callable[[Any], None]:
+    def show(summary: Any) -> None:
+        elapsed = max(time.monotonic() - started, 1e-9)
+        line = (
+            f"\r{summary.articles} articles ({summary.articles / elapsed:.1f}/s), "
+            f"{summary.events} events, {len(summary.failures)} failures"
+        )
+        click.echo(line, err=True, nl=False)
+
+    return show
+
+
+def _print_summary(summary: Any, db: str, seconds: float) -> None:
+    click.echo(
+        f"articles: {summary.articles} (new {summary.stored}, already stored "
+        f"{summary.already_stored}), events: {summary.events}, quotes: {summary.quotes}, "
+        f"failures: {len(summary.failures)}; database: {db}; {seconds:.1f} s"
+    )
+    for item_id, message in summary.failures:
+        click.echo(f"  {item_id}: {message}")
+
+
+def _filter_options(func: F) -> F:
+    options = [
+        click.option("--db", help="SQLite file (default eventscribe.db, or EVENTSCRIBE_DB)."),
+        click.option("--type", "types", multiple=True, help="PLOVER type, e.g. PROTEST."),
+        click.option("--mode", "modes", multiple=True, help="PLOVER mode, e.g. riot."),
+        click.option("--acled-type", "acled_types", multiple=True, help="ACLED event type."),
+        click.option("--country", "countries", multiple=True, help="ISO alpha-3, e.g. IRN."),
+        click.option("--place", help="Part of the place, admin1 or admin2 name."),
+        click.option("--actor", help="Part of a source or target actor's name."),
+        click.option("--text", help="Part of the evidence sentence."),
+        click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Earliest date."),
+        click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Latest date."),
+        click.option("--min-confidence", type=float, default=0.0, help="0..1."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _query(limit: int | None, offset: int, **filters: Any) -> Any:
+    from eventscribe.store.base import EventQuery
+
+    for key in ("date_from", "date_to"):
+        _check_day(filters.get(key))
+    return EventQuery(limit=limit, offset=offset, **filters)
+
+
+@main.command()
+@_filter_options
+@click.option("--limit", type=int, default=50, show_default=True, help="Rows to show.")
+@click.option("--offset", type=int, default=0, help="Rows to skip.")
+@click.option("--json", "as_json", is_flag=True, help="JSONL instead of a table.")
+def events(db: str | None, limit: int, offset: int, as_json: bool, **filters: Any) -> None:
+    """List stored events, filtered by type, country, place, actor, text or date range."""
+    from eventscribe.records import to_json
+    from eventscribe.store import open_store
+
+    settings = _settings(db=db)
+    query = _query(limit, offset, **filters)
+    with open_store(settings.db) as store:
+        rows = store.query_events(query)
+        total = store.count_events(replace(query, limit=None, offset=0))
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(to_json(row.event), ensure_ascii=False))
+        return
+    click.echo(_table(rows))
+    click.echo(f"{len(rows)} of {total} events")
+
+
+def _table(rows: Iterable[Any]) -> str:
+    header = ("EVENT", "DATE", "TYPE", "ACLED", "WHERE", "WHO -> WHOM", "CONF")
+    lines = [header]
+    for row in rows:
+        event = row.event
+        place = event.location
+        where = f"{place.name}, {place.country}" if place else "-"
+        lines.append(
+            (
+                event.event_id,
+                event.date or "-",
+                f"{event.type}/{event.mode}" if event.mode else event.type,
+                event.acled_sub_event_type or "-",
+                _clip(where, 24),
+                _clip(f"{_names(event.source_actors)} -> {_names(event.target_actors)}", 48),
+                f"{event.confidence:.2f}",
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in lines
+    )
+
+
+def _names(actors: Iterable[Any]) -> str:
+    return ", ".join(dict.fromkeys(a.name for a in actors)) or "?"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@main.command()
+@_filter_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "geojson", "acled", "plover"]),
+    required=True,
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Output file."
+)
+def export(db: str | None, fmt: str, output: TextIO, **filters: Any) -> None:
+    """Export stored events as CSV, JSONL, GeoJSON, ACLED-style CSV or PLOVER-style JSONL."""
+    from eventscribe.export import write_export
+    from eventscribe.store import open_store
+
+    settings = _settings(db=db)
+    with open_store(settings.db) as store:
+        count = write_export(store.iter_events(_query(None, 0, **filters)), fmt=fmt, out=output)
+    click.echo(f"exported {count} events as {fmt}", err=True)
+
+
+@main.command()
+@click.argument("event_id")
+@click.option("--db", help="SQLite file (default eventscribe.db, or EVENTSCRIBE_DB).")
+@click.option("--json", "as_json", is_flag=True, help="The event as JSON.")
+def show(event_id: str, db: str | None, as_json: bool) -> None:
+    """Show one event with its evidence sentence and source article."""
+    from eventscribe.records import to_json
+    from eventscribe.store import open_store
+
+    settings = _settings(db=db)
+    with open_store(settings.db) as store:
+        row = store.get_event(event_id)
+    if row is None:
+        raise click.ClickException(
+            f"no event {event_id!r} in {settings.db}; list them with `eventscribe events`"
+        )
+    if as_json:
+        click.echo(json.dumps(to_json(row.event), ensure_ascii=False, indent=2))
+        return
+    click.echo(_describe(row))
+
+
+def _describe(row: Any) -> str:
+    event = row.event
+    lines = [
+        f"{event.event_id}  {event.type}" + (f"/{event.mode}" if event.mode else ""),
+        f"  ACLED:      {event.acled_event_type or '-'} / {event.acled_sub_event_type or '-'}",
+        f"  who:        {_actor_list(event.source_actors)}",
+        f"  on whom:    {_actor_list(event.target_actors)}",
+        f"  where:      {_place(event.location)}",
+        f"  when:       {event.date or 'unknown'}"
+        + (f" ({event.date_precision})" if event.date_precision else ""),
+    ]
+    for name in ("fatalities", "injuries", "arrests", "participants"):
+        count = getattr(event, name)
+        if count is not None:
+            lines.append(f"  {name + ':':<12}{_count(count)}")
+    lines += [
+        f"  contexts:   {', '.join(event.contexts) or '-'}",
+        f"  claimed by: {event.claimed_by.name if event.claimed_by else 'the outlet'}",
+        f"  reacts to:  {event.reacts_to or '-'}",
+        f"  confidence: {event.confidence:.2f}",
+        f"  evidence:   [{event.evidence.start}:{event.evidence.end}] {event.evidence.text.strip()}",
+        f"  article:    {row.article_id}  {row.title or ''}".rstrip(),
+        f"              {row.source or ''} {row.published or ''} {row.url or ''}".rstrip(),
+    ]
+    return "\n".join(lines)
+
+
+def _actor_list(actors: Iterable[Any]) -> str:
+    parts = []
+    for actor in actors:
+        code = "/".join(x for x in (actor.country, actor.sector) if x)
+        parts.append(f"{actor.name} ({code})" if code else actor.name)
+    return "; ".join(dict.fromkeys(parts)) or "-"
+
+
+def _place(place: Any) -> str:
+    if place is None:
+        return "unknown"
+    names = ", ".join(x for x in (place.name, place.admin1, place.country) if x)
+    return (
+        f"{names} ({place.lat:.4f}, {place.lon:.4f}; {place.precision})"
+        if place.lat is not None
+        else names
+    )
+
+
+def _count(count: Any) -> str:
+    if count.value is not None:
+        return f"{count.value} ({count.text})"
+    return f"{count.min if count.min is not None else '?'}-{count.max if count.max is not None else '?'} ({count.text})"
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of one `eventscribe extract` output line."""
+    from eventscribe.schema import render_schema
+
+    click.echo(render_schema(), nl=False)

@@ -1,0 +1,218 @@
+"""Compose the stages: ingest -> parse -> extract -> (store).
+
+``extract_findings`` is the pure per-article function (models passed in); ``iter_findings``
+streams any iterable of ingested items through it in batches, keeping input order; ``run_into``
+adds the store, skipping articles it already holds, one transaction per batch.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from eventscribe.config import Settings
+from eventscribe.errors import ModelError
+from eventscribe.extract.actors import ActorDictionary, find_actors, load_actor_dictionary
+from eventscribe.extract.counts import CountMention, find_counts
+from eventscribe.extract.dates import find_dates
+from eventscribe.extract.events import Lexicon, extract_events, load_lexicon
+from eventscribe.extract.places import find_places, focus_country, focus_place
+from eventscribe.extract.quotes import extract_quotes
+from eventscribe.extract.reactions import link_reactions
+from eventscribe.gazetteer import Gazetteer, load_gazetteer
+from eventscribe.ingest import IngestFailure
+from eventscribe.parse import Parsed, load_nlp, parse_articles
+from eventscribe.records import Article, Findings, StageError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from eventscribe.store.base import Store
+
+log = logging.getLogger(__name__)
+
+Item = Article | IngestFailure
+
+
+@dataclass(slots=True, kw_only=True)
+class Models:
+    """Everything extraction needs, loaded once and passed in (never global)."""
+
+    nlp: Language
+    gazetteer: Gazetteer
+    actors: ActorDictionary
+    lexicon: Lexicon
+    language: str = "en"
+
+
+def load_models(settings: Settings | None = None) -> Models:
+    """Load the spaCy pipeline, gazetteer, actor dictionary and event lexicon."""
+    settings = settings or Settings()
+    cache = Path(settings.cache_dir) if settings.cache_dir else None
+    return Models(
+        nlp=load_nlp(),
+        gazetteer=load_gazetteer(cache_dir=cache),
+        actors=load_actor_dictionary([Path(p) for p in settings.actor_files]),
+        lexicon=load_lexicon([Path(p) for p in settings.lexicon_files]),
+        language=settings.language,
+    )
+
+
+def extract_findings(parsed: Parsed, *, models: Models) -> Findings:
+    """Run every extraction stage on one parsed article."""
+    article, doc = parsed.article, parsed.doc
+    findings = Findings(id=article.id, title=article.title, published=article.published)
+    published = _parse_day(article.published)
+    places = find_places(doc, gazetteer=models.gazetteer)
+    actors = find_actors(doc, dictionary=models.actors, country_hint=focus_country(places))
+    quotes = extract_quotes(doc, actors=actors)
+    events = extract_events(
+        doc,
+        article_key=article.content_hash,
+        published=published,
+        lexicon=models.lexicon,
+        actors=actors,
+        places=places,
+        quotes=quotes,
+        dates=find_dates(doc, published=published),
+        counts=_sentence_counts(doc),
+        fallback_place=focus_place(places),
+    )
+    findings.events = link_reactions(events)
+    findings.quotes, findings.places, findings.actors = quotes, places, actors
+    return findings
+
+
+def _sentence_counts(doc: Doc) -> list[CountMention]:
+    return [mention for sent in doc.sents for mention in find_counts(sent)]
+
+
+def _parse_day(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def failure_findings(item: Item, stage: str, message: str) -> Findings:
+    """Return the Findings line of an item that could not be processed."""
+    published = item.published if isinstance(item, Article) else None
+    return Findings(
+        id=item.id,
+        title=item.title,
+        published=published,
+        errors=[StageError(stage=stage, message=message)],
+    )
+
+
+def iter_findings(
+    items: Iterable[Item], *, models: Models, batch_size: int = 32
+) -> Iterator[tuple[Item, Findings]]:
+    """Yield (item, findings) for every item, in input order, parsing in batches."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, batch_size)):
+        yield from _process_batch(batch, models=models, batch_size=batch_size)
+
+
+def _process_batch(
+    batch: Sequence[Item], *, models: Models, batch_size: int
+) -> Iterator[tuple[Item, Findings]]:
+    wanted = [item for item in batch if _rejection(item, models) is None]
+    parsed = {
+        id(p.article): p for p in parse_articles(wanted, nlp=models.nlp, batch_size=batch_size)
+    }  # type: ignore[arg-type]
+    for item in batch:
+        rejection = _rejection(item, models)
+        if rejection is not None:
+            yield item, failure_findings(item, *rejection)
+        else:
+            yield item, _safe_extract(parsed[id(item)], models=models)
+
+
+def _rejection(item: Item, models: Models) -> tuple[str, str] | None:
+    """Why an item is not parsed: (stage, message), or None when it should be."""
+    if isinstance(item, IngestFailure):
+        return item.stage, item.message
+    if item.language and item.language != models.language:
+        return (
+            "language",
+            f"skipped: the article is in {item.language!r}, and only {models.language!r} "
+            "is supported for now",
+        )
+    return None
+
+
+def _safe_extract(parsed: Parsed, *, models: Models) -> Findings:
+    """Extract one article; a bug in a stage is recorded against the article, not fatal."""
+    try:
+        return extract_findings(parsed, models=models)
+    except ModelError:
+        raise
+    except Exception as exc:  # a stage bug must not stop a 10,000-article run
+        log.exception("extraction failed on article %s", parsed.article.id)
+        return failure_findings(
+            parsed.article, "extract", f"internal error {type(exc).__name__}: {exc} (please report)"
+        )
+
+
+@dataclass(slots=True, kw_only=True)
+class RunSummary:
+    """What one `run` did."""
+
+    articles: int = 0
+    stored: int = 0
+    already_stored: int = 0
+    events: int = 0
+    quotes: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (id, "stage: message")
+
+
+Progress = Callable[[RunSummary], None]
+
+
+def run_into(
+    items: Iterable[Item],
+    *,
+    store: Store,
+    models: Models,
+    batch_size: int = 32,
+    progress: Progress | None = None,
+) -> RunSummary:
+    """Extract every new article and save it, one transaction per batch; return a summary."""
+    summary = RunSummary()
+    iterator = iter(items)
+    while batch := list(islice(iterator, batch_size)):
+        _run_batch(batch, store=store, models=models, summary=summary, batch_size=batch_size)
+        if progress is not None:
+            progress(summary)
+    return summary
+
+
+def _run_batch(
+    batch: Sequence[Item], *, store: Store, models: Models, summary: RunSummary, batch_size: int
+) -> None:
+    articles = [item for item in batch if isinstance(item, Article)]
+    known = store.known_hashes([a.content_hash for a in articles])
+    fresh = [item for item in batch if not _is_known(item, known)]
+    summary.articles += len(batch)
+    summary.already_stored += len(batch) - len(fresh)
+    to_save: list[tuple[Article, Findings]] = []
+    for item, findings in _process_batch(fresh, models=models, batch_size=batch_size):
+        for error in findings.errors:
+            summary.failures.append((item.id, f"{error.stage}: {error.message}"))
+        if isinstance(item, Article):
+            to_save.append((item, findings))
+    result = store.save(to_save)
+    summary.stored += result.articles_added
+    summary.events += result.events_added
+    summary.quotes += result.quotes_added
+
+
+def _is_known(item: Item, known: set[str]) -> bool:
+    return isinstance(item, Article) and item.content_hash in known
