@@ -1,0 +1,102 @@
+"""Dispatch inputs (files, directories, "-" for stdin) to the readers, one item at a time."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from eventscribe.errors import InputError
+from eventscribe.ingest.failure import IngestFailure
+from eventscribe.ingest.html import read_html
+from eventscribe.ingest.jsonl import DEFAULT_MAX_BYTES, read_jsonl_stream
+from eventscribe.ingest.text import read_text
+from eventscribe.records import Article
+
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+STDIN_ORIGIN = "<stdin>"
+
+
+def read_inputs(
+    inputs: Sequence[str], *, stdin: TextIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Article | IngestFailure]:
+    """Yield articles (or failures) from files, directories and "-" (JSONL on stdin), in input order."""
+    for given in inputs:
+        if given == "-":
+            # The raw bytes of the real stdin: a bad line then fails alone instead of the stream.
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from read_jsonl_stream(stream, origin=STDIN_ORIGIN, max_bytes=max_bytes)
+        elif os.path.isdir(given):
+            yield from _read_directory(Path(given), max_bytes=max_bytes)
+        elif os.path.lexists(given):
+            yield from read_file(Path(given), id=given, max_bytes=max_bytes)
+        else:
+            yield IngestFailure(id=given, message="no such file or directory; check the path")
+
+
+def _read_directory(directory: Path, *, max_bytes: int) -> Iterator[Article | IngestFailure]:
+    for found in walk_inputs(directory):
+        if isinstance(found, IngestFailure):
+            yield found
+        else:
+            yield from read_file(found, id=str(found), max_bytes=max_bytes)
+
+
+def walk_inputs(directory: Path) -> Iterator[Path | IngestFailure]:
+    """Yield the .txt, .html, .htm and .jsonl files under a directory in path order, hidden ones skipped."""
+    try:
+        with os.scandir(directory) as listing:
+            entries = sorted(
+                (e for e in listing if not e.name.startswith(".")), key=lambda e: e.name
+            )
+    except OSError as e:
+        yield IngestFailure(id=str(directory), message=_os_message("cannot list the directory", e))
+        return
+    for entry in entries:
+        # Symlinked directories are not followed: they can loop back up the tree.
+        if entry.is_dir(follow_symlinks=False):
+            yield from walk_inputs(directory / entry.name)
+        elif entry.name.lower().endswith(SUPPORTED_SUFFIXES) and entry.is_file():
+            yield directory / entry.name
+
+
+def read_file(
+    path: Path, *, id: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Article | IngestFailure]:
+    """Yield the article in a .txt or .html file, or the articles in a .jsonl file (or failures)."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        kind = suffix or "without an extension"
+        yield IngestFailure(
+            id=id, message=f"unsupported file type {kind}; give .txt, .html, .htm or .jsonl"
+        )
+        return
+    try:
+        if suffix == ".jsonl":
+            with path.open("rb") as stream:
+                yield from read_jsonl_stream(stream, origin=id, max_bytes=max_bytes)
+        else:
+            yield _read_document(path, id=id, suffix=suffix, max_bytes=max_bytes)
+    except InputError as e:
+        yield IngestFailure(id=id, message=str(e))
+    except OSError as e:
+        yield IngestFailure(id=id, message=_os_message("cannot read the file", e))
+
+
+def _read_document(path: Path, *, id: str, suffix: str, max_bytes: int) -> Article:
+    """Read one .txt or .html file after checking its size (before reading it)."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(
+            f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes); "
+            "split it or raise the limit"
+        )
+    raw = path.read_bytes()
+    return read_text(raw, id=id) if suffix == ".txt" else read_html(raw, id=id)
+
+
+def _os_message(what: str, error: OSError) -> str:
+    reason = error.strerror or str(error)
+    return f"{what} ({reason}); check that it exists and that you may read it"
