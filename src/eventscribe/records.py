@@ -8,15 +8,30 @@ whenever a field name or meaning changes.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar, get_type_hints
+from typing import Any, Literal, TypeVar, cast, get_type_hints
 
 SCHEMA_VERSION = 1
 
 PloverType = Literal[
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
 ]
 PLOVER_TYPES: tuple[str, ...] = PloverType.__args__  # type: ignore[attr-defined]
 
@@ -65,7 +80,9 @@ class Actor:
     end: int
     kind: ActorKind | None = None
     country: str | None = None  # ISO 3166 alpha-3, or "IGO"/"NGO"
-    sector: str | None = None  # PLOVER sector: GOV MIL COP OPP REB JUD LEG CVL LAB JRN EDU REL BUS MED
+    sector: str | None = (
+        None  # PLOVER sector: GOV MIL COP OPP REB JUD LEG CVL LAB JRN EDU REL BUS MED
+    )
     title: str | None = None  # "US Secretary of State"
     aliases: list[str] = field(default_factory=list)
 
@@ -193,12 +210,19 @@ R = TypeVar("R")
 
 def from_json(cls: type[R], data: Any) -> R:
     """Build a record of type ``cls`` from its JSON form."""
-    hints = get_type_hints(cls)
-    kwargs = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            kwargs[f.name] = _decode(hints[f.name], data[f.name])
+    kwargs = {
+        name: _decode(hint, data[name])
+        for name, hint in _field_hints(cast(type, cls))
+        if name in data
+    }
     return cls(**kwargs)
+
+
+@functools.cache
+def _field_hints(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(field name, resolved type) pairs of a record class; resolving hints is slow, so once."""
+    hints = get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
 _NESTED: dict[str, type] = {}

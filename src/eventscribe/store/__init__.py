@@ -1,0 +1,40 @@
+"""Storage: the Store protocol and ``open_store``, which picks a backend from a path or URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from eventscribe.errors import ConfigError
+from eventscribe.store.base import EventQuery, SaveResult, Store, StoredEvent, StoreStats
+from eventscribe.store.sqlite import SQLiteStore, open_sqlite_store
+
+__all__ = [
+    "EventQuery",
+    "SQLiteStore",
+    "SaveResult",
+    "Store",
+    "StoreStats",
+    "StoredEvent",
+    "open_sqlite_store",
+    "open_store",
+]
+
+_POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+")
+
+
+def open_store(target: str | Path) -> Store:
+    """Open the store at a SQLite path, ``sqlite:///path`` or (later) a PostgreSQL URL."""
+    if isinstance(target, Path):
+        return open_sqlite_store(target)
+    if target.startswith(_POSTGRES_PREFIXES):
+        raise ConfigError("PostgreSQL store is not available yet; use a SQLite path")
+    if target.startswith("sqlite:///"):
+        target = target.removeprefix("sqlite:///")
+    elif "://" in target:
+        scheme = target.split("://", 1)[0]
+        raise ConfigError(
+            f"unknown database URL scheme {scheme!r}; use a SQLite path or sqlite:///path"
+        )
+    if not target:
+        raise ConfigError("empty database path; pass a SQLite file path such as events.db")
+    return open_sqlite_store(target)
