@@ -342,3 +342,68 @@ def schema() -> None:
     from eventscribe.schema import render_schema
 
     click.echo(render_schema(), nl=False)
+
+
+@main.command(name="eval")
+@click.option(
+    "--gold", type=click.Path(exists=True, dir_okay=False), required=True, help="Gold JSONL."
+)
+@click.option(
+    "--pred",
+    type=click.Path(exists=True, dir_okay=False),
+    help="`eventscribe extract` output; default: extract the gold file's own text.",
+)
+@click.option(
+    "--published", metavar="YYYY-MM-DD", help="Publication date for gold articles without one."
+)
+def evaluate(gold: str, pred: str | None, published: str | None) -> None:
+    """Score extracted events against annotated gold JSONL (per-field P/R/F1, confusion, calibration)."""
+    from pathlib import Path
+
+    from eventscribe.eval import evaluate as score_events
+    from eventscribe.eval import read_jsonl, render
+
+    gold_rows = read_jsonl(Path(gold))
+    predicted = read_jsonl(Path(pred)) if pred else _extract_gold_texts(gold, published)
+    click.echo(render(score_events(gold_rows, predicted)))
+
+
+def _extract_gold_texts(gold: str, published: str | None) -> dict[str, Any]:
+    from eventscribe.pipeline import iter_findings, load_models
+    from eventscribe.records import to_json
+
+    settings = _settings()
+    models = load_models(settings)
+    findings = iter_findings(_read((gold,), settings, published), models=models)
+    return {f.id: to_json(f) for _, f in findings}
+
+
+@main.command()
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False),
+    default="data/training",
+    show_default=True,
+    help="Folder with train/*.jsonl and dev/*.jsonl.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default="src/eventscribe/resources/events-classifier.npz",
+    show_default=True,
+    help="Where to write the trained weights.",
+)
+def train(data: str, output: str) -> None:
+    """Train the sentence event classifier on data/training and print its dev-set scores."""
+    from pathlib import Path
+
+    from eventscribe.parse import load_nlp
+    from eventscribe.training import dev_report, save
+    from eventscribe.training import train as fit
+
+    nlp = load_nlp()
+    classifier = fit(Path(data), nlp=nlp)
+    save(classifier, Path(output))
+    click.echo(f"wrote {output} ({Path(output).stat().st_size:,} bytes)")
+    click.echo(dev_report(classifier, Path(data), nlp=nlp))

@@ -1,0 +1,203 @@
+"""A sentence classifier for event type (PLOVER) and ACLED sub-event type, for recall.
+
+Features are sparse strings drawn from a spaCy sentence (lemmas, lemma bigrams, the root verb,
+negation and modality, entity labels); each head is a multinomial logistic regression over them.
+Inference needs only numpy; training (``train_classifier``) needs scikit-learn, installed with
+the ``train`` extra. The weights file is a compressed ``.npz`` (no pickle), small enough to commit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from eventscribe.errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+NONE = "-"  # the class "no event of this taxonomy"
+HEADS = ("plover", "acled")
+FORMAT_VERSION = 1
+PACKAGED = "events-classifier.npz"
+_MODALS = frozenset({"will", "would", "could", "may", "might", "shall", "should", "can"})
+
+
+def sentence_features(span: Span) -> list[str]:
+    """Return the sparse features of one sentence (order-free, duplicates removed)."""
+    words = [t for t in span if not (t.is_space or t.is_punct)]
+    lemmas = [_norm(t.lemma_ or t.text, t.like_num) for t in words]
+    feats = {f"w:{lemma}" for lemma in lemmas}
+    feats.update(f"b:{a}_{b}" for a, b in pairwise(lemmas))
+    for token in words:
+        if token.dep_ == "ROOT":
+            feats.add(f"root:{_norm(token.lemma_, token.like_num)}")
+        if token.dep_ == "neg":
+            feats.add("neg")
+        if token.lower_ in _MODALS:
+            feats.add(f"modal:{token.lower_}")
+        if token.pos_ == "VERB" and token.dep_ in ("ROOT", "conj", "xcomp", "ccomp", "advcl"):
+            feats.add(f"v:{_norm(token.lemma_, False)}")
+    feats.update(f"ent:{ent.label_}" for ent in span.ents)
+    return sorted(feats)
+
+
+def _norm(text: str, is_num: bool) -> str:
+    return "#num" if is_num else text.lower()
+
+
+@dataclass(slots=True)
+class Head:
+    """One multinomial logistic regression: classes, weights (features x classes), bias."""
+
+    classes: list[str]
+    weights: np.ndarray[Any, Any]
+    bias: np.ndarray[Any, Any]
+
+    def probabilities(self, rows: Sequence[int]) -> np.ndarray[Any, Any]:
+        """Return class probabilities for one sentence given its feature rows."""
+        scores = self.bias + (self.weights[list(rows)].sum(axis=0) if rows else 0.0)
+        scores = np.asarray(scores, dtype=np.float64)
+        scores -= scores.max()
+        exp = np.exp(scores)
+        result: np.ndarray[Any, Any] = exp / exp.sum()
+        return result
+
+
+@dataclass(slots=True)
+class EventClassifier:
+    """The vocabulary and the two heads (PLOVER type, ACLED sub-event type)."""
+
+    vocabulary: dict[str, int]
+    heads: dict[str, Head]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def predict(self, span: Span) -> dict[str, list[tuple[str, float]]]:
+        """Return, per head, (class, probability) pairs sorted best first."""
+        rows = [self.vocabulary[f] for f in sentence_features(span) if f in self.vocabulary]
+        ranked = {}
+        for name, head in self.heads.items():
+            probs = head.probabilities(rows)
+            order = np.argsort(-probs, kind="stable")
+            ranked[name] = [(head.classes[i], float(probs[i])) for i in order]
+        return ranked
+
+
+def save_classifier(classifier: EventClassifier, path: Path) -> None:
+    """Write the classifier as a compressed .npz (float16 weights, no pickled objects)."""
+    vocab = sorted(classifier.vocabulary, key=classifier.vocabulary.__getitem__)
+    arrays: dict[str, Any] = {"vocabulary": np.array(vocab, dtype=str)}
+    for name, head in classifier.heads.items():
+        arrays[f"{name}.classes"] = np.array(head.classes, dtype=str)
+        arrays[f"{name}.weights"] = head.weights.astype(np.float16)
+        arrays[f"{name}.bias"] = head.bias.astype(np.float32)
+    meta = {"format": FORMAT_VERSION, **classifier.meta}
+    arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
+    with path.open("wb") as f:
+        np.savez_compressed(f, **arrays)
+
+
+def load_classifier(path: Path | None = None) -> EventClassifier:
+    """Load a classifier file, by default the one shipped in the package."""
+    source = path or resources.files("eventscribe.resources").joinpath(PACKAGED)
+    try:
+        with source.open("rb") as f, np.load(f, allow_pickle=False) as data:
+            return _from_arrays(data)
+    except (OSError, KeyError, ValueError) as exc:
+        raise ModelError(
+            f"cannot load the event classifier from {source}: {exc}; rebuild it with "
+            "`eventscribe train` or reinstall eventscribe"
+        ) from exc
+
+
+def _from_arrays(data: Any) -> EventClassifier:
+    meta = json.loads(str(data["meta"]))
+    if meta.get("format") != FORMAT_VERSION:
+        raise ValueError(f"format {meta.get('format')} is not {FORMAT_VERSION}")
+    vocabulary = {str(w): i for i, w in enumerate(data["vocabulary"])}
+    heads = {
+        name: Head(
+            classes=[str(c) for c in data[f"{name}.classes"]],
+            weights=data[f"{name}.weights"].astype(np.float32),
+            bias=data[f"{name}.bias"].astype(np.float32),
+        )
+        for name in HEADS
+    }
+    return EventClassifier(vocabulary=vocabulary, heads=heads, meta=meta)
+
+
+@dataclass(slots=True, frozen=True)
+class Example:
+    """One labelled sentence of the training data."""
+
+    text: str
+    plover: str
+    acled: str
+
+
+def read_examples(paths: Iterable[Path]) -> list[Example]:
+    """Read labelled JSONL files (data/training format) in path order."""
+    examples = []
+    for path in sorted(paths):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                examples.append(
+                    Example(
+                        text=row["text"],
+                        plover=row.get("plover_type") or NONE,
+                        acled=row.get("acled_sub_event_type") or NONE,
+                    )
+                )
+    return examples
+
+
+def train_classifier(
+    features: Sequence[Sequence[str]],
+    labels: Mapping[str, Sequence[str]],
+    *,
+    min_count: int = 2,
+    c: float = 4.0,
+) -> EventClassifier:
+    """Fit one logistic regression per head on feature lists (needs scikit-learn)."""
+    try:
+        from scipy.sparse import csr_matrix
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:
+        raise ModelError("training needs scikit-learn: pip install 'eventscribe[train]'") from exc
+    vocabulary = _vocabulary(features, min_count=min_count)
+    rows, cols = [], []
+    for i, feats in enumerate(features):
+        for f in feats:
+            if f in vocabulary:
+                rows.append(i)
+                cols.append(vocabulary[f])
+    matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(features), len(vocabulary)))
+    heads = {}
+    for name, y in labels.items():
+        model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+        model.fit(matrix, list(y))
+        heads[name] = Head(
+            classes=[str(x) for x in model.classes_],
+            weights=np.ascontiguousarray(model.coef_.T, dtype=np.float32),
+            bias=model.intercept_.astype(np.float32),
+        )
+    return EventClassifier(
+        vocabulary=vocabulary, heads=heads, meta={"min_count": min_count, "c": c}
+    )
+
+
+def _vocabulary(features: Sequence[Sequence[str]], *, min_count: int) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for feats in features:
+        for f in feats:
+            counts[f] = counts.get(f, 0) + 1
+    kept = sorted(f for f, n in counts.items() if n >= min_count)
+    return {f: i for i, f in enumerate(kept)}
