@@ -1,5 +1,579 @@
-"""Events: trigger lexicon + dependency patterns -> PLOVER/ACLED (INTERFACE STUB).
+"""Events: trigger lexicon + dependency patterns -> PLOVER type/mode/contexts and ACLED types.
 
-    load_lexicon(path: Path | None = None) -> Lexicon
-    extract_events(doc, *, article_key, published, actors, places, quotes, lexicon) -> list[Event]
+One pass per sentence segment (a spaCy sentence, split again at blank lines and bullet items):
+``score_sentence`` finds candidate triggers, dependency patterns assign roles, place, date,
+counts and contexts, then article-level rules escalate protests met by force and merge
+repeats. Decisions, kept consistent:
+
+- Negated, future and hypothetical events ARE emitted, with those contexts, a lower confidence
+  and no ACLED type (ACLED codes what happened); historical events keep their ACLED type.
+  The complement of a threat, request or denial is not an event of its own ("threatened to
+  strike" is THREATEN only).
+- A protest met by force within two segments, at the same place, becomes *Protest with
+  intervention*, or *Excessive force against protesters* for lethal force; the force event
+  then has no ACLED type (the protest carries it). Strikes and boycotts get no ACLED type.
+- Evidence is the segment; for a bullet item under "X who supported Y include:", it runs from
+  the intro to the end of the item.
+- Merging: triggers of one type/mode in one segment are one event (unless their source actors
+  differ); an anaphoric mention ("these protests") joins the first earlier event with the same
+  type, mode, contexts, place and claimant.
+- ``confidence`` is a sum of simple features (trigger strength, actors, place, contexts,
+  sport/market/crime words) and is NOT calibrated yet.
 """
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from eventscribe.extract import taxonomy as tx
+from eventscribe.extract.counts import CountMention
+from eventscribe.extract.dates import DateMention, DateValue
+from eventscribe.extract.event_args import (
+    ArticleIndex,
+    agent_heads,
+    claimant,
+    contexts_for,
+    is_crowd,
+    is_mob,
+    is_title_place,
+    noun_phrase,
+    patient_heads,
+)
+from eventscribe.extract.triggers import (
+    Candidate,
+    LexEntry,
+    Lexicon,
+    Segment,
+    SentenceScorer,
+    load_lexicon,
+    score_sentence,
+    split_segments,
+)
+from eventscribe.records import Actor, Count, Event, Evidence, Place, Quote, make_event_id
+
+__all__ = [
+    "Candidate",
+    "LexEntry",
+    "Lexicon",
+    "Segment",
+    "SentenceScorer",
+    "extract_events",
+    "load_lexicon",
+    "score_sentence",
+    "split_segments",
+]
+
+_SUPPRESSING_TYPES = frozenset({"THREATEN", "REQUEST", "REJECT"})
+_ANAPHORIC_DETS = frozenset({"these", "this", "those", "that", "such", "the same"})
+_SPORT = frozenset(
+    [
+        "match",
+        "goal",
+        "league",
+        "striker",
+        "midfielder",
+        "goalkeeper",
+        "penalty",
+        "tournament",
+        "championship",
+        "cup",
+        "football",
+        "soccer",
+        "cricket",
+        "tennis",
+        "basketball",
+        "coach",
+        "fixture",
+        "kick-off",
+        "half-time",
+    ]
+)
+_FINANCE = frozenset(
+    [
+        "share",
+        "stock",
+        "index",
+        "investor",
+        "dividend",
+        "earnings",
+        "bond",
+        "currency",
+        "trader",
+        "nasdaq",
+        "dow",
+        "percent",
+    ]
+)
+_CRIME = frozenset(
+    ["robbery", "burglary", "theft", "burglar", "robber", "thief", "mugging", "shoplifting"]
+)
+
+
+# --- drafts ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Draft:
+    type: str
+    mode: str | None
+    entry_sub: str | None
+    flags: frozenset[str]
+    strength: float
+    anchor: Token
+    segment: Segment
+    evidence: tuple[int, int]
+    sources: list[Actor] = field(default_factory=list)
+    targets: list[Actor] = field(default_factory=list)
+    contexts: list[str] = field(default_factory=list)
+    location: Place | None = None
+    date: DateValue | None = None
+    counts: dict[str, Count] = field(default_factory=dict)
+    claimed_by: Actor | None = None
+    acled_sub: str | None = None
+    anaphoric: bool = False
+    crowd_agent: bool = False
+    patients: list[Token] = field(default_factory=list)
+    part_of_protest: bool = False
+    veto: float = 1.0
+
+
+def extract_events(
+    doc: Doc,
+    *,
+    article_key: str,
+    published: datetime.date | None,
+    lexicon: Lexicon,
+    actors: Sequence[Actor],
+    places: Sequence[Place],
+    quotes: Sequence[Quote],
+    dates: Sequence[DateMention],
+    counts: Sequence[CountMention],
+    fallback_place: Place | None = None,
+    scorer: SentenceScorer | None = None,
+) -> list[Event]:
+    """Detect and code the events an article reports, one record per event."""
+    index = ArticleIndex.build(doc, actors=actors, places=places, quotes=quotes, dates=dates)
+    segments = split_segments(doc)
+    drafts: list[_Draft] = []
+    for seg in segments:
+        cands = score_sentence(seg.span, lexicon=lexicon)
+        if scorer is not None:  # a classifier adds types the lexicon missed, never duplicates
+            cands += [c for c in scorer(seg.span) if c.type not in {d.type for d in cands}]
+        drafts += _segment_drafts(cands, seg, index, published, fallback_place, counts)
+    drafts = _expand_lists(drafts, segments, index)
+    _escalate_protests(drafts)
+    return _to_events(_merge(drafts), article_key=article_key)
+
+
+def _segment_drafts(
+    cands: list[Candidate],
+    seg: Segment,
+    index: ArticleIndex,
+    published: datetime.date | None,
+    fallback: Place | None,
+    counts: Sequence[CountMention],
+) -> list[_Draft]:
+    drafts = [_draft(c, seg) for c in _keep(cands, seg)]
+    _fill(drafts, seg, index=index, published=published, fallback=fallback)
+    drafts = _drop_folded(drafts)
+    _share_location(drafts, fallback)
+    _attach_counts(drafts, seg, counts)
+    return drafts
+
+
+def _keep(cands: list[Candidate], seg: Segment) -> list[Candidate]:
+    """Drop weak participant nouns unless force meets them, and complements of statements."""
+    strong = [c for c in cands if c.entry is None or "weak" not in c.entry.flags]
+    force = any(c.type in ("ASSAULT", "COERCE") for c in strong)
+    protest = any(c.type == "PROTEST" for c in strong)
+    weak = [c for c in cands if c not in strong and c.type not in {s.type for s in strong}]
+    weak = [c for c in weak if c.type != "PROTEST" or (force and not protest)][:1]
+    kept = sorted(strong + weak, key=lambda c: c.anchor or 0)
+    gates = {c.anchor for c in kept if c.type in _SUPPRESSING_TYPES}
+    return [c for c in kept if not _governed_by(seg.span.doc, c.anchor, gates, seg)]
+
+
+def _governed_by(doc: Doc, anchor: int | None, gates: set[int | None], seg: Segment) -> bool:
+    if anchor is None:
+        return False
+    return any(a.i in gates and seg.span.start <= a.i < seg.span.end for a in doc[anchor].ancestors)
+
+
+def _drop_folded(drafts: list[_Draft]) -> list[_Draft]:
+    """Fold results ("killing nine") into the attack, and drop weak nouns a riot replaced."""
+    main = [d for d in drafts if d.type == "ASSAULT" and "result" not in d.flags]
+    riots = [
+        d for d in drafts if d.type == "PROTEST" and d.mode == "riot" and "weak" not in d.flags
+    ]
+    out = []
+    for d in drafts:
+        if "result" in d.flags and main:
+            _absorb(main[0], d)
+        elif "weak" in d.flags and d.type == "PROTEST" and riots:
+            continue
+        else:
+            out.append(d)
+    return out
+
+
+def _share_location(drafts: list[_Draft], fallback: Place | None) -> None:
+    """Let physical events of one sentence share the place that sentence gives."""
+    current = [d for d in drafts if d.type in tx.PHYSICAL_TYPES and "historical" not in d.contexts]
+    own = [d.location for d in current if d.location and d.location is not fallback]
+    for d in current:
+        if own and not d.anaphoric and d.location in (None, fallback):
+            d.location = own[0]
+
+
+def _draft(cand: Candidate, seg: Segment) -> _Draft:
+    doc = seg.span.doc
+    anchor = doc[cand.anchor] if cand.anchor is not None else seg.span.root
+    entry = cand.entry
+    return _Draft(
+        type=cand.type,
+        mode=cand.mode,
+        entry_sub=entry.acled_sub if entry else None,
+        flags=entry.flags if entry else frozenset(),
+        strength=cand.score,
+        anchor=anchor,
+        segment=seg,
+        evidence=(seg.start, seg.end),
+    )
+
+
+def _fill(
+    drafts: list[_Draft],
+    seg: Segment,
+    *,
+    index: ArticleIndex,
+    published: datetime.date | None,
+    fallback: Place | None,
+) -> None:
+    anchors = {d.anchor.i for d in drafts}
+    for d in drafts:
+        _fill_roles(d, index)
+        _retype_crowd_violence(d)
+        d.date = _owned(d, index.dates, anchors, seg)
+        d.contexts = contexts_for(d.anchor, date=d.date, published=published)
+        if "weak" in d.flags:  # "did not fire on the protesters": the protest still happened
+            d.contexts = [c for c in d.contexts if c == "historical"]
+        d.claimed_by = claimant(d.anchor, index)
+        d.location = _locate(d, index, anchors, fallback)
+        d.anaphoric = _is_anaphoric(d.anchor)
+        d.veto = _veto(seg.span)
+        d.acled_sub = tx.acled_for(d.type, d.mode, default_sub=d.entry_sub)[1]
+
+
+def _fill_roles(d: _Draft, index: ArticleIndex) -> None:
+    patient_subj = "patient-subj" in d.flags
+    inside = range(d.segment.span.start, d.segment.span.end)
+    agents = [t for t in agent_heads(d.anchor, patient_subject=patient_subj) if t.i in inside]
+    patients = [t for t in patient_heads(d.anchor, patient_subject=patient_subj) if t.i in inside]
+    if "weak" in d.flags:  # "protesters": the noun names its own participants
+        agents, patients = [d.anchor], []
+    d.crowd_agent = is_crowd(agents)
+    d.patients = noun_phrase(patients)
+    d.sources = index.actors_on(noun_phrase(agents))
+    d.targets = [a for a in index.actors_on(noun_phrase(patients)) if a not in d.sources]
+    if not agents and d.segment.bullet and d.type in tx.STATEMENT_TYPES:
+        d.sources = _item_actors(d.segment, index)
+
+
+def _retype_crowd_violence(d: _Draft) -> None:
+    """Protesters attacking property or police are a riot, not an assault (ACLED's rule)."""
+    if d.type != "ASSAULT" or "crowd-riot" not in d.flags or not d.crowd_agent:
+        return
+    mob = is_mob(agent_heads(d.anchor))
+    d.type, d.mode = "PROTEST", "riot"
+    d.entry_sub = "Mob violence" if mob else "Violent demonstration"
+
+
+def _owned(
+    d: _Draft, items: Sequence[tuple[DateMention, Token]], anchors: set[int], seg: Segment
+) -> DateValue | None:
+    mine = [m for m, root in items if _in_seg(root, seg) and _owner(root, anchors) == d.anchor.i]
+    free = [m for m, root in items if _in_seg(root, seg) and _owner(root, anchors) is None]
+    for mention in mine + free:
+        if mention.value is not None:
+            return mention.value
+    return None
+
+
+def _in_seg(tok: Token, seg: Segment) -> bool:
+    return seg.span.start <= tok.i < seg.span.end
+
+
+def _owner(tok: Token, anchors: set[int]) -> int | None:
+    """Return the nearest trigger anchor above a token in the parse, if any."""
+    for anc in tok.ancestors:
+        if anc.i in anchors:
+            return anc.i
+    return None
+
+
+def _locate(
+    d: _Draft, index: ArticleIndex, anchors: set[int], fallback: Place | None
+) -> Place | None:
+    usable = [(p, r) for p, r in index.places if _in_seg(r, d.segment) and _is_setting(r)]
+    if d.type in tx.STATEMENT_TYPES or d.type == "SANCTION":
+        linked = [
+            p
+            for p, r in usable
+            if r.head.dep_ == "prep" and r.head.head == d.anchor and r.head.lower_ in ("in", "at")
+        ]
+        return linked[0] if linked else None
+    mine = [(p, r) for p, r in usable if _owner(r, anchors) == d.anchor.i]
+    free = [(p, r) for p, r in usable if _owner(r, anchors) is None]
+    own_fallback = fallback if d.type in tx.PHYSICAL_TYPES else None
+    for pool in (mine, free):
+        for wanted in (_SUB_COUNTRY, {"country"}):
+            near = [(abs(r.i - d.anchor.i), p) for p, r in pool if _precision(p) in wanted]
+            if near:
+                return _sharpen(min(near, key=lambda x: x[0])[1], own_fallback)
+    return own_fallback
+
+
+def _sharpen(place: Place, fallback: Place | None) -> Place:
+    """Prefer the article's focus place to a bare mention of the country it lies in."""
+    if fallback is None or _precision(place) != "country" or _precision(fallback) == "country":
+        return place
+    return fallback if fallback.country and fallback.country == place.country else place
+
+
+_SUB_COUNTRY = frozenset({"point", "city", "admin2", "admin1"})
+
+
+def _is_setting(root: Token) -> bool:
+    """Tell whether a place mention can be where something happened, not who acted."""
+    if root.dep_ in ("nsubj", "nsubjpass") or root.head.dep_ == "agent":
+        return False  # "Turkey deployed troops": an actor that the place stage also found
+    return not is_title_place(root)
+
+
+def _precision(place: Place) -> str:
+    return place.precision or ("country" if place.feature == "country" else "city")
+
+
+def _is_anaphoric(anchor: Token) -> bool:
+    dets = {c.lower_ for c in anchor.children if c.dep_ in ("det", "amod")}
+    return anchor.pos_ in ("NOUN", "PROPN") and bool(dets & (_ANAPHORIC_DETS | {"same"}))
+
+
+def _veto(span: Span) -> float:
+    """Scale down sentences about sport, markets or ordinary crime."""
+    lemmas = {t.lemma_.lower() for t in span}
+    factor = 0.3 if lemmas & (_SPORT | _FINANCE) else 1.0
+    return factor * (0.4 if lemmas & _CRIME else 1.0)
+
+
+_COUNT_PREFERENCE: dict[str, tuple[str, ...]] = {
+    "fatalities": ("ASSAULT", "PROTEST", "COERCE"),
+    "injuries": ("ASSAULT", "PROTEST", "COERCE"),
+    "arrests": ("COERCE", "PROTEST"),
+    "participants": ("PROTEST", "MOBILIZE"),
+}
+
+
+def _attach_counts(drafts: list[_Draft], seg: Segment, counts: Sequence[CountMention]) -> None:
+    for mention in counts:
+        if not seg.start <= mention.start < seg.end:
+            continue
+        for type_ in _COUNT_PREFERENCE[mention.category]:
+            fits = [d for d in drafts if d.type == type_]
+            if fits:
+                best = min(fits, key=lambda d: abs(d.anchor.idx - mention.start))
+                best.counts.setdefault(mention.category, mention.count)
+                break
+
+
+def _item_actors(item: Segment, index: ArticleIndex) -> list[Actor]:
+    """Return the actors a bullet item is about: those before its first comma or "who"."""
+    cut = next((t.idx for t in item.span if t.text == "," or t.lower_ in REL_WORDS), item.end)
+    head = index.actors_between(item.start, cut)
+    return head or index.actors_between(item.start, item.end)[:1]
+
+
+REL_WORDS = frozenset({"who", "which", "whose"})
+
+
+def _expand_lists(
+    drafts: list[_Draft], segments: list[Segment], index: ArticleIndex
+) -> list[_Draft]:
+    """Give each bullet item under "X who supported Y include:" its own statement event."""
+    out: list[_Draft] = []
+    for d in drafts:
+        items = _items_after(d.segment, segments)
+        if not items or d.type not in tx.STATEMENT_TYPES or d.sources:
+            out.append(d)
+            continue
+        for item in items:
+            out.append(
+                replace(
+                    d,
+                    segment=item,
+                    evidence=(d.segment.start, item.end),
+                    sources=_item_actors(item, index),
+                )
+            )
+    return sorted(out, key=lambda d: (d.segment.index, d.anchor.i))
+
+
+def _items_after(seg: Segment, segments: list[Segment]) -> list[Segment]:
+    if not seg.is_intro:
+        return []
+    items = []
+    for nxt in segments[seg.index + 1 :]:
+        if not nxt.bullet:
+            break
+        items.append(nxt)
+    return items
+
+
+_SEVERITY = ("Peaceful protest", "Protest with intervention", "Excessive force against protesters")
+_BLOCKING = frozenset({"historical", "negated", "hypothetical", "future"})
+
+
+def _escalate_protests(drafts: list[_Draft]) -> None:
+    """Code a protest met by force as ACLED intervention / excessive force (ACLED's rule)."""
+    for p in drafts:
+        if p.type != "PROTEST" or p.mode not in ("demo", "obstruct") or _BLOCKING & set(p.contexts):
+            continue
+        force = [f for f in drafts if _meets_protest(f, p)]
+        if not force:
+            continue
+        lethal = any(_is_lethal(f) for f in force)
+        p.acled_sub = tx.escalate_protest(p.acled_sub, lethal=lethal)
+        for f in force:
+            f.part_of_protest = True
+            f.targets = f.targets or list(p.sources)
+
+
+def _meets_protest(f: _Draft, p: _Draft) -> bool:
+    return (
+        f.type in ("ASSAULT", "COERCE")
+        and not f.crowd_agent
+        and not _BLOCKING & set(f.contexts)
+        and abs(f.segment.index - p.segment.index) <= 2
+        and f.acled_sub in (None, "Attack", "Arrests")
+        and _same_place(f.location, p.location)
+        and _aimed_at_protest(f, p)
+    )
+
+
+def _aimed_at_protest(f: _Draft, p: _Draft) -> bool:
+    """Tell whether force may be aimed at the protest: no stated target, or the protesters."""
+    if not f.patients or p.anchor in f.patients:
+        return True
+    return f.segment.index != p.segment.index or is_crowd(f.patients)
+
+
+def _is_lethal(f: _Draft) -> bool:
+    if f.type != "ASSAULT":
+        return False
+    return f.mode in tx.LETHAL_MODES or "lethal" in f.flags or "fatalities" in f.counts
+
+
+def _same_place(a: Place | None, b: Place | None) -> bool:
+    return a is None or b is None or a.name == b.name
+
+
+def _merge(drafts: list[_Draft]) -> list[_Draft]:
+    """Merge one sentence's repeated triggers, and anaphoric repeats ("these protests")."""
+    out: list[_Draft] = []
+    for d in drafts:
+        into = next((o for o in out if _mergeable(o, d)), None)
+        if into is None:
+            out.append(d)
+        else:
+            _absorb(into, d)
+    return out
+
+
+def _mergeable(o: _Draft, d: _Draft) -> bool:
+    same_kind = (o.type, o.mode, o.contexts, _name(o.claimed_by)) == (
+        d.type,
+        d.mode,
+        d.contexts,
+        _name(d.claimed_by),
+    )
+    if not same_kind:
+        return False
+    if o.evidence == d.evidence:
+        names = {a.name for a in o.sources}
+        return not names or not d.sources or bool(names & {a.name for a in d.sources})
+    return d.anaphoric and _name(o.location) == _name(d.location)
+
+
+def _name(record: Actor | Place | None) -> str | None:
+    return record.name if record is not None else None
+
+
+def _absorb(into: _Draft, d: _Draft) -> None:
+    into.sources += [a for a in d.sources if a not in into.sources]
+    into.targets += [a for a in d.targets if a not in into.targets and a not in into.sources]
+    into.location = into.location or d.location
+    into.date = into.date or d.date
+    for key, count in d.counts.items():
+        into.counts.setdefault(key, count)
+    into.strength = max(into.strength, d.strength)
+    into.acled_sub = into.acled_sub or d.acled_sub  # "agreed to a truce": the noun knows
+    if d.acled_sub in _SEVERITY and into.acled_sub in _SEVERITY:
+        into.acled_sub = max(into.acled_sub, d.acled_sub, key=_SEVERITY.index)
+
+
+def _to_events(drafts: list[_Draft], *, article_key: str) -> list[Event]:
+    seen: dict[tuple[int, int, str, str | None], int] = {}
+    events = []
+    for d in drafts:
+        key = (*d.evidence, d.type, d.mode)
+        seen[key] = seen.get(key, 0) + 1
+        id_mode = d.mode if seen[key] == 1 else f"{d.mode}#{seen[key]}"
+        events.append(_to_event(d, make_event_id(article_key, *d.evidence, d.type, id_mode)))
+    return events
+
+
+_UNREAL = frozenset({"negated", "hypothetical", "future"})
+
+
+def _to_event(d: _Draft, event_id: str) -> Event:
+    # ACLED codes what happened: not parts of a protest it already codes, nor unreal events.
+    sub = None if d.part_of_protest or _UNREAL & set(d.contexts) else d.acled_sub
+    start, end = d.evidence
+    return Event(
+        event_id=event_id,
+        type=d.type,  # type: ignore[arg-type]  # lexicon rows are checked against PLOVER_TYPES
+        mode=d.mode,
+        contexts=list(d.contexts),
+        acled_event_type=tx.ACLED_SUB_EVENT_TYPES.get(sub) if sub else None,
+        acled_sub_event_type=sub,
+        source_actors=list(d.sources),
+        target_actors=list(d.targets),
+        location=d.location,
+        date=d.date.date if d.date else None,
+        date_precision=d.date.precision if d.date else None,
+        fatalities=d.counts.get("fatalities"),
+        injuries=d.counts.get("injuries"),
+        arrests=d.counts.get("arrests"),
+        participants=d.counts.get("participants"),
+        evidence=Evidence(text=d.segment.span.doc.text[start:end], start=start, end=end),
+        claimed_by=d.claimed_by,
+        confidence=_confidence(d),
+    )
+
+
+_CONTEXT_WEIGHT = {"negated": 0.5, "hypothetical": 0.6, "future": 0.7, "historical": 0.9}
+
+
+def _confidence(d: _Draft) -> float:
+    """Score an event from simple features; uncalibrated until we have annotated data."""
+    score = d.strength + 0.1 * bool(d.sources) + 0.05 * bool(d.targets)
+    score += 0.05 * bool(d.location)
+    for context in d.contexts:
+        score *= _CONTEXT_WEIGHT.get(context, 1.0)
+    if not d.sources and not d.targets:
+        score *= 0.7
+    return round(min(0.99, max(0.01, score * d.veto)), 2)

@@ -1,0 +1,295 @@
+"""Trigger lexicon, sentence segments and trigger candidates for the events stage.
+
+``score_sentence`` is the seam for recall: a trained classifier can return more
+``Candidate``s (type, mode, score, anchor) for the same span, and ``extract_events`` takes it
+as ``scorer=``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from eventscribe.errors import ModelError
+from eventscribe.extract import taxonomy as tx
+from eventscribe.extract.event_args import agent_heads, is_crowd
+
+_SKIPPABLE_POS = frozenset({"DET", "ADJ", "ADV", "NUM", "PRON"})
+_BULLETS = frozenset({"•", "-", "*", "–", "—", "·", "◦", "▪"})
+_HUMAN = frozenset(
+    [
+        "man",
+        "woman",
+        "men",
+        "women",
+        "child",
+        "people",
+        "protester",
+        "demonstrator",
+        "student",
+        "journalist",
+        "civilian",
+        "activist",
+        "worker",
+        "villager",
+        "resident",
+        "soldier",
+        "officer",
+        "prisoner",
+        "detainee",
+        "hostage",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LexEntry:
+    """One trigger: a lemma or lemma phrase and the event it signals."""
+
+    trigger: tuple[str, ...]
+    pos: str  # V, N or *
+    type: str
+    mode: str | None
+    acled_sub: str | None  # None: let the crosswalk decide; "-": never coded by ACLED
+    strength: float
+    flags: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Trigger entries indexed by their first lemma."""
+
+    entries: tuple[LexEntry, ...]
+    by_first: dict[str, tuple[LexEntry, ...]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Candidate:
+    """A possible event in a sentence: what a trigger (or, later, a classifier) proposes."""
+
+    type: str
+    mode: str | None
+    score: float
+    anchor: int | None  # token index of the syntactic head; None = the sentence root
+    tokens: tuple[int, ...] = ()
+    entry: LexEntry | None = None
+
+
+SentenceScorer = Callable[[Span], Sequence[Candidate]]
+
+
+def load_lexicon(paths: Sequence[Path] = ()) -> Lexicon:
+    """Load the packaged trigger lexicon plus any extra TSV files."""
+    entries: list[LexEntry] = []
+    folder = resources.files("eventscribe") / "resources" / "lexicon"
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".tsv"):
+            entries.extend(_read_lexicon(item.read_text(encoding="utf-8"), item.name))
+    for path in paths:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ModelError(f"cannot read lexicon {path}: {exc}; check the path") from exc
+        entries.extend(_read_lexicon(text, str(path)))
+    index: dict[str, list[LexEntry]] = {}
+    for entry in entries:
+        index.setdefault(entry.trigger[0], []).append(entry)
+    return Lexicon(tuple(entries), {k: tuple(v) for k, v in index.items()})
+
+
+def _read_lexicon(text: str, name: str) -> list[LexEntry]:
+    rows = csv.DictReader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+    return [_parse_row(row, f"{name}:{n}") for n, row in enumerate(rows, start=2)]
+
+
+def _parse_row(row: dict[str, str], where: str) -> LexEntry:
+    def cell(key: str) -> str | None:
+        value = (row.get(key) or "-").strip()
+        return None if value == "-" else value
+
+    type_, mode, sub = cell("type") or "", cell("mode"), cell("acled_sub_event_type")
+    problem = tx.check_lexicon_row(type_, mode, sub)
+    if (
+        problem is None
+        and sub is not None
+        and cell("acled_event_type") != (tx.ACLED_SUB_EVENT_TYPES.get(sub))
+    ):
+        problem = f"ACLED event type does not match sub-event type {sub!r}"
+    if problem is not None or not cell("trigger"):
+        raise ModelError(f"bad lexicon row {where}: {problem or 'empty trigger'}; fix the file")
+    return LexEntry(
+        trigger=tuple((cell("trigger") or "").lower().split()),
+        pos=cell("pos") or "*",
+        type=type_,
+        mode=mode,
+        acled_sub=sub,
+        strength=float(cell("strength") or 0.6),
+        flags=frozenset((cell("flags") or "").split(",")) - {""},
+    )
+
+
+# --- segments --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A sentence, or a piece of one between blank lines / bullet marks."""
+
+    span: Span
+    index: int
+    bullet: bool
+
+    @property
+    def start(self) -> int:
+        return self.span.start_char
+
+    @property
+    def end(self) -> int:
+        return self.span.end_char
+
+    @property
+    def is_intro(self) -> bool:
+        return self.span.text.rstrip().endswith(":")
+
+
+def split_segments(doc: Doc) -> list[Segment]:
+    """Split sentences at blank lines and bullet items, stripping spaces and bullet marks."""
+    pieces: list[tuple[int, int, bool]] = []
+    for sent in doc.sents:
+        start = sent.start
+        for tok in sent:
+            if tok.i > start and _breaks_before(doc, tok):
+                pieces.append(_trim(doc, start, tok.i))
+                start = tok.i
+        pieces.append(_trim(doc, start, sent.end))
+    segments = [(s, e, b) for s, e, b in pieces if e > s]
+    return [Segment(doc[s:e], n, b) for n, (s, e, b) in enumerate(segments)]
+
+
+def _breaks_before(doc: Doc, tok: Token) -> bool:
+    prev = doc[tok.i - 1]
+    newline = "\n" in prev.text or "\n" in prev.whitespace_
+    if tok.text in _BULLETS and newline:
+        return True
+    return prev.is_space and "\n\n" in prev.text.replace(" ", "")
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int, bool]:
+    bullet = False
+    while start < end and (doc[start].is_space or doc[start].text in _BULLETS):
+        bullet = bullet or doc[start].text in _BULLETS
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return start, end, bullet
+
+
+# --- candidates ------------------------------------------------------------------------
+
+
+def score_sentence(span: Span, *, lexicon: Lexicon) -> list[Candidate]:
+    """Return trigger candidates in a span: longest non-overlapping lexicon matches."""
+    found: list[Candidate] = []
+    for tok in span:
+        for key in {tok.lemma_.lower(), tok.lower_}:
+            for entry in lexicon.by_first.get(key, ()):
+                tokens = _match(entry, tok, span)
+                if tokens and _flags_allow(entry, span.doc, tokens):
+                    anchor = _phrase_head(span.doc, tokens)
+                    found.append(
+                        Candidate(
+                            type=entry.type,
+                            mode=entry.mode,
+                            score=entry.strength,
+                            anchor=anchor,
+                            tokens=tokens,
+                            entry=entry,
+                        )
+                    )
+    return _longest(found)
+
+
+def _match(entry: LexEntry, tok: Token, span: Span) -> tuple[int, ...]:
+    if len(entry.trigger) == 1 and not _pos_ok(entry.pos, tok):
+        return ()
+    got, i = [tok.i], tok.i + 1
+    for lemma in entry.trigger[1:]:
+        skipped = 0
+        while (
+            i < span.end
+            and skipped < 2
+            and not _is(span.doc[i], lemma)
+            and (span.doc[i].pos_ in _SKIPPABLE_POS)
+        ):
+            i, skipped = i + 1, skipped + 1
+        if i >= span.end or not _is(span.doc[i], lemma):
+            return ()
+        got.append(i)
+        i += 1
+    return tuple(got)
+
+
+def _is(tok: Token, lemma: str) -> bool:
+    return lemma in (tok.lemma_.lower(), tok.lower_)
+
+
+def _pos_ok(pos: str, tok: Token) -> bool:
+    if pos == "V":
+        return tok.pos_ == "VERB"
+    if pos == "N":
+        return tok.pos_ in ("NOUN", "PROPN")
+    return tok.pos_ in ("VERB", "NOUN", "PROPN")
+
+
+def _flags_allow(entry: LexEntry, doc: Doc, tokens: tuple[int, ...]) -> bool:
+    head = doc[tokens[0]]
+    if len(tokens) == 1 and head.dep_ == "compound" and _is_human(head.head):
+        return False  # "aid workers", "strike leaders": a kind of person, not an event
+    if entry.type in tx.STATEMENT_TYPES and head.dep_ == "acl" and head.tag_ == "VBN":
+        return False  # "two men accused of theft": a description, not a statement
+    objects = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass", "oprd", "attr")]
+    if "oprd" in entry.flags and not any(c.dep_ == "oprd" for c in head.subtree):
+        return False
+    if "plural" in entry.flags and not head.lower_.endswith("s"):
+        return False
+    if "human-obj" in entry.flags and not any(_is_human(o) for o in objects):
+        return False
+    if "crowd-only" in entry.flags and not is_crowd(agent_heads(head)):
+        return False
+    for flag in entry.flags:
+        if flag.startswith("obj="):
+            wanted = set(flag[4:].split("|"))
+            if not any(o.lemma_.lower() in wanted for o in objects):
+                return False
+    return True
+
+
+def _is_human(tok: Token) -> bool:
+    return (
+        tok.ent_type_ in ("PERSON", "NORP")
+        or tok.lemma_.lower() in _HUMAN
+        or tok.lower_ in ("him", "her", "them", "us", "me")
+    )
+
+
+def _phrase_head(doc: Doc, tokens: tuple[int, ...]) -> int:
+    inside = set(tokens)
+    for i in tokens:
+        if doc[i].head.i not in inside or doc[i].head.i == i:
+            return i
+    return tokens[0]
+
+
+def _longest(found: list[Candidate]) -> list[Candidate]:
+    kept: list[Candidate] = []
+    used: set[int] = set()
+    for cand in sorted(found, key=lambda c: (-len(c.tokens), c.tokens[0], -c.score)):
+        if used.isdisjoint(cand.tokens):
+            kept.append(cand)
+            used.update(cand.tokens)
+    return sorted(kept, key=lambda c: c.tokens[0])

@@ -1,0 +1,357 @@
+"""Event detection and coding on hand-built parses (no spaCy model)."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from eventscribe.errors import ModelError
+from eventscribe.extract import taxonomy as tx
+from eventscribe.extract.counts import CountMention
+from eventscribe.extract.dates import DateMention, DateValue
+from eventscribe.extract.events import (
+    Lexicon,
+    extract_events,
+    load_lexicon,
+    score_sentence,
+    split_segments,
+)
+from eventscribe.records import PLOVER_TYPES, Actor, Count, Event, Place, Quote, make_event_id
+
+VOCAB = spacy.blank("en").vocab
+
+# word, lemma, pos, dep, head index (absolute), entity IOB
+Row = tuple[str, str, str, str, int, str]
+
+
+def _doc(rows: list[Row], *, starts: tuple[int, ...] = (0,)) -> Doc:
+    return Doc(
+        VOCAB,
+        words=[r[0] for r in rows],
+        spaces=[i + 1 < len(rows) and rows[i + 1][2] != "PUNCT" for i in range(len(rows))],
+        lemmas=[r[1] for r in rows],
+        pos=[r[2] for r in rows],
+        deps=[r[3] for r in rows],
+        heads=[r[4] for r in rows],
+        ents=[r[5] for r in rows],
+        sent_starts=[i in starts for i in range(len(rows))],
+    )
+
+
+ARREST: list[Row] = [
+    ("Police", "police", "NOUN", "nsubj", 1, "O"),
+    ("arrested", "arrest", "VERB", "ROOT", 1, "O"),
+    ("journalists", "journalist", "NOUN", "dobj", 1, "O"),
+    ("in", "in", "ADP", "prep", 1, "O"),
+    ("Cairo", "Cairo", "PROPN", "pobj", 3, "B-GPE"),
+    (".", ".", "PUNCT", "punct", 1, "O"),
+]
+NOT_ARREST: list[Row] = [
+    ("Police", "police", "NOUN", "nsubj", 3, "O"),
+    ("did", "do", "AUX", "aux", 3, "O"),
+    ("not", "not", "PART", "neg", 3, "O"),
+    ("arrest", "arrest", "VERB", "ROOT", 3, "O"),
+    ("protesters", "protester", "NOUN", "dobj", 3, "O"),
+    (".", ".", "PUNCT", "punct", 3, "O"),
+]
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return load_lexicon()
+
+
+def _actor(doc: Doc, i: int, name: str) -> Actor:
+    tok = doc[i]
+    return Actor(name=name, text=tok.text, start=tok.idx, end=tok.idx + len(tok))
+
+
+def _place(doc: Doc, i: int, name: str) -> Place:
+    tok = doc[i]
+    return Place(
+        name=name,
+        text=tok.text,
+        start=tok.idx,
+        end=tok.idx + len(tok),
+        precision="city",
+        feature="city",
+    )
+
+
+def _extract(doc: Doc, lexicon: Lexicon, **kw: object) -> list[Event]:
+    args: dict[str, object] = {"actors": [], "places": [], "quotes": [], "dates": [], "counts": []}
+    args.update(kw)
+    return extract_events(
+        doc, article_key="a1", published=datetime.date(2024, 3, 10), lexicon=lexicon, **args
+    )  # type: ignore[arg-type]
+
+
+def test_lexicon_reaches_every_plover_type(lexicon: Lexicon) -> None:
+    assert {e.type for e in lexicon.entries} == set(PLOVER_TYPES)
+
+
+def test_lexicon_modes_and_acled_strings_are_valid(lexicon: Lexicon) -> None:
+    for entry in lexicon.entries:
+        assert tx.check_lexicon_row(entry.type, entry.mode, entry.acled_sub) is None
+
+
+def test_extra_lexicon_file_adds_triggers(tmp_path: Path) -> None:
+    extra = tmp_path / "extra.tsv"
+    extra.write_text(
+        "trigger\tpos\ttype\tmode\tacled_event_type\tacled_sub_event_type\t"
+        "strength\tflags\tnotes\nsquat\tV\tPROTEST\tobstruct\t-\t-\t0.6\t-\t-\n"
+    )
+    assert ("squat",) in {e.trigger for e in load_lexicon([extra]).entries}
+
+
+def test_bad_lexicon_row_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(
+        "trigger\tpos\ttype\tmode\tacled_event_type\tacled_sub_event_type\t"
+        "strength\tflags\tnotes\nsquat\tV\tPROTEST\tdance\t-\t-\t0.6\t-\t-\n"
+    )
+    with pytest.raises(ModelError, match=r"bad\.tsv:2"):
+        load_lexicon([bad])
+
+
+def test_missing_lexicon_file_is_a_model_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="cannot read lexicon"):
+        load_lexicon([tmp_path / "nope.tsv"])
+
+
+def test_longest_phrase_wins(lexicon: Lexicon) -> None:
+    doc = _doc(
+        [
+            ("Workers", "worker", "NOUN", "nsubj", 1, "O"),
+            ("went", "go", "VERB", "ROOT", 1, "O"),
+            ("on", "on", "ADP", "prep", 1, "O"),
+            ("a", "a", "DET", "det", 4, "O"),
+            ("strike", "strike", "NOUN", "pobj", 2, "O"),
+        ]
+    )
+    cands = score_sentence(doc[:], lexicon=lexicon)
+    assert [(c.type, c.mode, c.anchor) for c in cands] == [("PROTEST", "strike-gen", 1)]
+
+
+def test_arrest_with_roles_place_and_acled(lexicon: Lexicon) -> None:
+    doc = _doc(ARREST)
+    events = _extract(
+        doc,
+        lexicon,
+        actors=[_actor(doc, 0, "police"), _actor(doc, 2, "journalists")],
+        places=[_place(doc, 4, "Cairo")],
+    )
+    assert len(events) == 1
+    event = events[0]
+    assert (event.type, event.mode) == ("COERCE", "arrest")
+    assert (event.acled_event_type, event.acled_sub_event_type) == (
+        "Strategic developments",
+        "Arrests",
+    )
+    assert [a.name for a in event.source_actors] == ["police"]
+    assert [a.name for a in event.target_actors] == ["journalists"]
+    assert event.location is not None and event.location.name == "Cairo"
+    assert event.evidence.text == doc.text and event.evidence.start == 0
+    assert event.event_id == make_event_id("a1", 0, len(doc.text), "COERCE", "arrest")
+
+
+def test_negated_event_is_kept_with_context_and_lower_confidence(lexicon: Lexicon) -> None:
+    doc, neg = _doc(ARREST), _doc(NOT_ARREST)
+    plain = _extract(doc, lexicon, actors=[_actor(doc, 0, "police")])[0]
+    negated = _extract(neg, lexicon, actors=[_actor(neg, 0, "police")])[0]
+    assert plain.contexts == [] and negated.contexts == ["negated"]
+    assert negated.confidence < plain.confidence
+    assert negated.acled_event_type is None  # ACLED codes what happened
+
+
+def test_fallback_place_for_physical_events_only(lexicon: Lexicon) -> None:
+    doc = _doc(
+        [
+            ("Police", "police", "NOUN", "nsubj", 1, "O"),
+            ("praised", "praise", "VERB", "ROOT", 1, "O"),
+            ("protesters", "protester", "NOUN", "dobj", 1, "O"),
+        ]
+    )
+    focus = Place(name="Cairo", text="Cairo", start=0, end=0, precision="city")
+    assert _extract(doc, lexicon, fallback_place=focus)[0].location is None
+    arrest = _doc(NOT_ARREST)
+    assert _extract(arrest, lexicon, fallback_place=focus)[0].location is focus
+
+
+def test_quote_speaker_claims_the_event(lexicon: Lexicon) -> None:
+    doc = _doc(ARREST)
+    speaker = Actor(name="Amnesty", text="Amnesty", start=0, end=0)
+    quote = Quote(text=doc.text, start=0, end=len(doc.text), kind="direct", speaker=speaker)
+    event = _extract(doc, lexicon, quotes=[quote])[0]
+    assert event.claimed_by is speaker
+
+
+def test_counts_and_dates_attach_by_offsets(lexicon: Lexicon) -> None:
+    doc = _doc(ARREST)
+    count = CountMention(category="arrests", count=Count(value=12, text="12"), start=10, end=20)
+    date = DateMention(
+        text="x", start=21, end=25, value=DateValue(date="2024-03-09", precision="day")
+    )
+    event = _extract(doc, lexicon, counts=[count], dates=[date])[0]
+    assert event.arrests is not None and event.arrests.value == 12
+    assert (event.date, event.date_precision) == ("2024-03-09", "day")
+
+
+def test_old_date_makes_an_event_historical(lexicon: Lexicon) -> None:
+    doc = _doc(ARREST)
+    date = DateMention(
+        text="x", start=21, end=25, value=DateValue(date="2023-01-01", precision="month")
+    )
+    assert _extract(doc, lexicon, dates=[date])[0].contexts == ["historical"]
+
+
+def test_future_with_will(lexicon: Lexicon) -> None:
+    doc = _doc(
+        [
+            ("Unions", "union", "NOUN", "nsubj", 2, "O"),
+            ("will", "will", "AUX", "aux", 2, "O"),
+            ("protest", "protest", "VERB", "ROOT", 2, "O"),
+        ]
+    )
+    event = _extract(doc, lexicon)[0]
+    assert event.contexts == ["future"] and event.acled_event_type is None
+
+
+def test_threat_swallows_the_threatened_strike(lexicon: Lexicon) -> None:
+    doc = _doc(
+        [
+            ("Workers", "worker", "NOUN", "nsubj", 1, "O"),
+            ("threatened", "threaten", "VERB", "ROOT", 1, "O"),
+            ("to", "to", "PART", "aux", 3, "O"),
+            ("strike", "strike", "VERB", "xcomp", 1, "O"),
+        ]
+    )
+    assert [e.type for e in _extract(doc, lexicon)] == ["THREATEN"]
+
+
+def test_crowd_attacking_property_is_a_riot(lexicon: Lexicon) -> None:
+    doc = _doc(
+        [
+            ("Protesters", "protester", "NOUN", "nsubj", 1, "O"),
+            ("attacked", "attack", "VERB", "ROOT", 1, "O"),
+            ("a", "a", "DET", "det", 3, "O"),
+            ("bank", "bank", "NOUN", "dobj", 1, "O"),
+        ]
+    )
+    [event] = _extract(doc, lexicon)
+    assert (event.type, event.mode) == ("PROTEST", "riot")
+    assert event.acled_sub_event_type == "Violent demonstration"
+
+
+def test_force_on_protesters_escalates_the_protest(lexicon: Lexicon) -> None:
+    doc = _doc(
+        [
+            ("Troops", "troop", "NOUN", "nsubj", 1, "O"),
+            ("shot", "shoot", "VERB", "ROOT", 1, "O"),
+            ("protesters", "protester", "NOUN", "dobj", 1, "O"),
+        ]
+    )
+    events = {e.type: e for e in _extract(doc, lexicon)}
+    assert events["PROTEST"].acled_sub_event_type == "Excessive force against protesters"
+    assert events["ASSAULT"].acled_event_type is None
+
+
+def test_bullet_list_items_each_get_the_intro_statement(lexicon: Lexicon) -> None:
+    rows: list[Row] = [
+        ("Those", "those", "PRON", "nsubj", 5, "O"),
+        ("who", "who", "PRON", "nsubj", 2, "O"),
+        ("supported", "support", "VERB", "relcl", 0, "O"),
+        ("the", "the", "DET", "det", 4, "O"),
+        ("strikers", "striker", "NOUN", "dobj", 2, "O"),
+        ("include", "include", "VERB", "ROOT", 5, "O"),
+        (":", ":", "PUNCT", "punct", 5, "O"),
+        ("\n", "\n", "SPACE", "dep", 6, "O"),
+        ("•", "•", "PUNCT", "punct", 9, "O"),
+        ("Ann", "Ann", "PROPN", "appos", 5, "B-PERSON"),
+        ("\n", "\n", "SPACE", "dep", 9, "O"),
+        ("•", "•", "PUNCT", "punct", 12, "O"),
+        ("Bob", "Bob", "PROPN", "appos", 5, "B-PERSON"),
+    ]
+    doc = _doc(rows)
+    segments = split_segments(doc)
+    assert [s.span.text for s in segments] == [doc[:7].text, "Ann", "Bob"]
+    assert [s.bullet for s in segments] == [False, True, True]
+    actors = [_actor(doc, 9, "Ann"), _actor(doc, 12, "Bob"), _actor(doc, 4, "strikers")]
+    events = _extract(doc, lexicon, actors=actors)
+    assert [(e.type, e.source_actors[0].name) for e in events] == [
+        ("SUPPORT", "Ann"),
+        ("SUPPORT", "Bob"),
+    ]
+    assert all(e.target_actors[0].name == "strikers" for e in events)
+    assert events[1].evidence.text.startswith("Those who") and events[1].evidence.text.endswith(
+        "Bob"
+    )
+    assert events[0].event_id != events[1].event_id
+
+
+def test_sports_sentence_scores_low(lexicon: Lexicon) -> None:
+    doc = _doc(
+        [
+            ("The", "the", "DET", "det", 1, "O"),
+            ("striker", "striker", "NOUN", "nsubj", 2, "O"),
+            ("attacked", "attack", "VERB", "ROOT", 2, "O"),
+            ("the", "the", "DET", "det", 4, "O"),
+            ("goal", "goal", "NOUN", "dobj", 2, "O"),
+        ]
+    )
+    assert all(e.confidence < 0.3 for e in _extract(doc, lexicon))
+
+
+@pytest.mark.parametrize(
+    ("type_", "mode", "sub"),
+    [
+        ("PROTEST", "demo", "Peaceful protest"),
+        ("PROTEST", "riot", "Violent demonstration"),
+        ("PROTEST", "strike-gen", None),
+        ("ASSAULT", "firearms", "Attack"),
+        ("ASSAULT", "abduct", "Abduction/forced disappearance"),
+        ("ASSAULT", "sexual", "Sexual violence"),
+        ("COERCE", "arrest", "Arrests"),
+        ("COERCE", "curfew", None),
+        ("SUPPORT", None, None),
+        ("ACCUSE", None, None),
+    ],
+)
+def test_crosswalk_defaults(type_: str, mode: str | None, sub: str | None) -> None:
+    assert tx.acled_for(type_, mode, default_sub=None)[1] == sub
+
+
+def test_crosswalk_has_all_25_acled_sub_types() -> None:
+    assert len(tx.ACLED_SUB_EVENT_TYPES) == 25
+    assert set(tx.ACLED_SUB_EVENT_TYPES.values()) == set(tx.ACLED_EVENT_TYPES)
+
+
+def test_escalation_prefers_the_most_severe() -> None:
+    assert tx.escalate_protest("Peaceful protest", lethal=False) == "Protest with intervention"
+    assert tx.escalate_protest("Peaceful protest", lethal=True) == (
+        "Excessive force against protesters"
+    )
+    assert tx.escalate_protest("Excessive force against protesters", lethal=False) == (
+        "Excessive force against protesters"
+    )
+
+
+def test_focus_place_beats_a_bare_mention_of_its_country(lexicon: Lexicon) -> None:
+    doc = _doc(ARREST)
+    country = Place(
+        name="Egypt",
+        text="Cairo",
+        start=doc[4].idx,
+        end=doc[4].idx + 5,
+        country="EGY",
+        precision="country",
+        feature="country",
+    )
+    focus = Place(name="Giza", text="Giza", start=0, end=0, country="EGY", precision="city")
+    other = Place(name="Gaza", text="Gaza", start=0, end=0, country="PSE", precision="city")
+    assert _extract(doc, lexicon, places=[country], fallback_place=focus)[0].location is focus
+    assert _extract(doc, lexicon, places=[country], fallback_place=other)[0].location is country
