@@ -1,4 +1,535 @@
-"""Quotes and their speakers (INTERFACE STUB: to be implemented).
+"""Quotes (direct, indirect, mixed) with their cue and speaker.
 
-    extract_quotes(doc: Doc, *, actors: list[Actor]) -> list[Quote]
+Direct quotes come from quote marks (“ ” " " ‘ ’ « » „ “ ‹ ›), paired within a paragraph; a
+paragraph that ends inside a quote continues only when the next paragraph opens with a quote
+mark (the newspaper convention), otherwise the unclosed mark is ignored. A quote split around
+its cue (“...,” he said, “...”) gives two quotes with the same cue and speaker.
+
+Indirect quotes come from the parse: a speech verb with a clausal complement ("X said (that)
+...", "X told reporters ..."), and "according to X, ...". A reported clause that contains a
+quoted fragment is one *mixed* quote; a quoted fragment under a verb such as "called" or
+"described as" is a mixed quote whose text is the fragment.
+
+Speakers are actors from ``find_actors``: the subject of the cue, followed through relative
+pronouns ("Haq, who said"), personal pronouns ("he", "they": the nearest earlier compatible
+actor) and descriptions ("the minister", "the group": the nearest earlier actor with that
+title or kind). A quote with no cue takes the speaker of the quote just before it.
 """
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from eventscribe.extract.actors import DATELINE
+from eventscribe.records import Actor, Quote, QuoteKind
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+MAX_QUOTE_CHARS = 1500  # an "open" quote longer than this is an unbalanced mark, not a quote
+_CLOSERS = {"“": "”", "„": "“”", "«": "»", "»": "«", '"': '"', "‘": "’", "‹": "›"}
+_SPEECH = frozenset(
+    [
+        "say",
+        "tell",
+        "add",
+        "state",
+        "declare",
+        "announce",
+        "warn",
+        "write",
+        "note",
+        "explain",
+        "claim",
+        "insist",
+        "urge",
+        "stress",
+        "ask",
+        "reply",
+        "respond",
+        "conclude",
+        "argue",
+        "accuse",
+        "deny",
+        "confirm",
+        "admit",
+        "acknowledge",
+        "allege",
+        "cite",
+        "tweet",
+        "post",
+        "report",
+        "comment",
+        "remark",
+        "observe",
+        "predict",
+        "promise",
+        "vow",
+        "pledge",
+        "threaten",
+        "demand",
+        "chant",
+        "shout",
+        "recall",
+        "complain",
+        "suggest",
+        "believe",
+        "emphasize",
+        "emphasise",
+        "maintain",
+        "assert",
+        "contend",
+    ]
+)
+# Verbs that introduce a quoted fragment rather than a reported clause.
+_FRAGMENT = frozenset(
+    ["call", "describe", "brand", "label", "term", "dub", "denounce", "condemn", "refer"]
+)
+_INDIRECT = _SPEECH - frozenset({"ask", "post", "chant", "shout", "believe", "suggest"})
+_PERSONAL = frozenset({"he", "she", "him", "her"})
+_PLURAL = frozenset({"they", "them"})
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
+_GROUP_NOUNS = frozenset(
+    [
+        "group",
+        "organisation",
+        "organization",
+        "movement",
+        "coalition",
+        "party",
+        "council",
+        "agency",
+        "body",
+        "union",
+    ]
+)
+_STOPS = frozenset({".", "!", "?", "\n", ";"})
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedSpan:
+    """Text between a pair of quote marks: content offsets and the marks' offsets."""
+
+    open: int  # offset of the opening mark
+    close: int  # offset of the closing mark
+    pieces: tuple[tuple[int, int], ...]  # content per paragraph, marks and edge spaces removed
+
+    @property
+    def start(self) -> int:
+        """Return where the content starts."""
+        return self.pieces[0][0]
+
+    @property
+    def end(self) -> int:
+        """Return where the content ends."""
+        return self.pieces[-1][1]
+
+
+def find_marked_spans(text: str, *, max_chars: int = MAX_QUOTE_CHARS) -> list[MarkedSpan]:
+    """Pair quote marks in ``text``, never across an unmarked paragraph break."""
+    spans: list[MarkedSpan] = []
+    pieces: list[tuple[int, int]] = []
+    opener, first, opened = "", -1, -1  # the open mark, where the quote and its piece opened
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if opener and i - first > max_chars:
+            opener, pieces, i = "", [], first + 1  # unbalanced: forget the mark and read on
+            continue
+        if opener and ch == "\n":
+            nxt = _continuation(text, i, opener)
+            pieces.append(_trim(text, opened + 1, i))
+            opener, opened, i = (opener, nxt, nxt + 1) if nxt >= 0 else ("", -1, i + 1)
+            pieces = pieces if opener else []
+            continue
+        if opener and ch in _CLOSERS[opener] and _can_close(text, i, opener):
+            pieces.append(_trim(text, opened + 1, i))
+            if pieces[-1][1] > pieces[-1][0]:
+                spans.append(MarkedSpan(open=first, close=i, pieces=tuple(pieces)))
+            opener, pieces = "", []
+        elif not opener and ch in _CLOSERS and _can_open(text, i):
+            opener, first, opened = ch, i, i
+        i += 1
+    return spans
+
+
+def _continuation(text: str, newline: int, opener: str) -> int:
+    """Return where the next paragraph reopens the same quote, or -1."""
+    nxt = newline
+    while nxt < len(text) and text[nxt].isspace():
+        nxt += 1
+    return nxt if nxt < len(text) and text[nxt] == opener else -1
+
+
+def _can_open(text: str, i: int) -> bool:
+    ch = text[i]
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if ch == "‘":
+        return not before.isalnum() and not after.isspace()
+    if ch == "»":  # Danish/German style »...« only when followed by a word
+        return after.isalnum()
+    return not after.isspace() or ch in "«„"
+
+
+def _can_close(text: str, i: int, opener: str) -> bool:
+    if opener != "‘":
+        return True
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not after.isalnum()  # the ’ in people’s is an apostrophe
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# --- quotes from marks -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Cue:
+    token: Token | None  # None for "according to" without a verb
+    text: str
+    start: int
+    end: int
+    subject: Token | None
+
+
+def extract_quotes(doc: Doc, *, actors: Sequence[Actor]) -> list[Quote]:
+    """Return the direct, mixed and indirect quotes of ``doc`` in text order."""
+    ordered = sorted(actors, key=lambda a: a.start)
+    marked = [m for m in find_marked_spans(_text(doc)) if _tokens(doc, m.start, m.end) is not None]
+    indirect = _indirect_quotes(doc, ordered, marked)
+    quotes = list(indirect)
+    covered = [(q.start, q.end) for q in quotes if q.kind == "mixed"]
+    previous: Quote | None = None
+    for span in marked:
+        if any(s <= span.start and span.end <= e for s, e in covered):
+            continue
+        quote = _quote_from_marks(doc, span, ordered, previous)
+        if quote is not None:
+            quotes.append(quote)
+            previous = quote if quote.kind == "direct" else previous
+    return sorted(quotes, key=lambda q: q.start)
+
+
+def _tokens(doc: Doc, start: int, end: int) -> Span | None:
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+def _quote_from_marks(
+    doc: Doc, span: MarkedSpan, actors: list[Actor], previous: Quote | None
+) -> Quote | None:
+    content = "\n".join(_text(doc)[s:e] for s, e in span.pieces)
+    direct = _looks_direct(_text(doc), span, content)
+    cue = _cue_near(doc, span, fragment=not direct)
+    if not direct and cue is None:
+        return None  # scare quotes or a title, not somebody's words
+    kind: QuoteKind = "direct" if direct else "mixed"
+    quote = Quote(text=content, start=span.start, end=span.end, kind=kind)
+    if cue is not None:
+        _attach(quote, doc, cue, actors)
+    elif previous is not None and _continues(_text(doc), previous, span):
+        quote.speaker = previous.speaker  # the same speaker goes on without a new cue
+    return quote
+
+
+def _looks_direct(text: str, span: MarkedSpan, content: str) -> bool:
+    before = text[: span.open].rstrip(" \t")
+    if not before or before[-1] in ":,\n" or before[-1] in ".!?":
+        return True
+    if content[:1].islower():
+        return False  # a fragment woven into the sentence: “an outrageous attack.”
+    if content.rstrip()[-1:] in ".!?,…" or len(content.split()) >= 8:
+        return True
+    return re.search(r"\b(?:" + "|".join(_SPEECH_FORMS) + r")\s*$", before) is not None
+
+
+_SPEECH_FORMS = ("said", "says", "told", "added", "stated", "declared", "wrote", "warned", "asked")
+
+
+def _continues(text: str, previous: Quote, span: MarkedSpan) -> bool:
+    """Return True when a quote without a cue follows the last one in its paragraph or the next."""
+    line_start = text.rfind("\n", 0, span.open) + 1
+    if not text[line_start : span.open].strip():
+        return True
+    return "\n" not in text[previous.end : span.open]
+
+
+def _cue_near(doc: Doc, span: MarkedSpan, *, fragment: bool) -> _Cue | None:
+    """Find the cue right after the closing mark (“...,” she said) or before the opening one."""
+    after = _context_after(doc, span.close + 1)
+    before = _context_before(doc, span.open)
+    verbs = _SPEECH | _FRAGMENT if fragment else _SPEECH
+    for token in [] if fragment else after[:10]:
+        if token.lemma_ in verbs and token.pos_ in ("VERB", "AUX", ""):
+            return _verb_cue(token)
+    according = _according_cue(after) or _according_cue(before)
+    if according is not None:
+        return according
+    for token in reversed(before):
+        if token.lemma_ in verbs and token.pos_ in ("VERB", "AUX", ""):
+            return _verb_cue(token)
+    return None
+
+
+def _context_after(doc: Doc, offset: int) -> list[Token]:
+    span = doc.char_span(offset, len(_text(doc)), alignment_mode="expand")
+    tokens: list[Token] = []
+    for token in span if span is not None else []:
+        if token.text in _STOPS or token.text in _CLOSERS or "\n" in token.text:
+            break
+        tokens.append(token)
+    return tokens[:15]
+
+
+def _context_before(doc: Doc, offset: int) -> list[Token]:
+    span = doc.char_span(0, offset, alignment_mode="contract")
+    tokens: list[Token] = []
+    for token in reversed(span) if span is not None else []:
+        if token.text in _STOPS or "\n" in token.text or token.text in "”»":
+            break
+        tokens.append(token)
+    return list(reversed(tokens[:30]))
+
+
+def _verb_cue(token: Token) -> _Cue:
+    end = token.idx + len(token.text)
+    particle = [
+        c
+        for c in token.children
+        if c.dep_ == "prt"
+        or (c.dep_ == "prep" and c.i == token.i + 1 and c.lower_ in ("for", "as"))
+    ]
+    if particle:
+        end = particle[0].idx + len(particle[0].text)
+    return _Cue(token, _text(token.doc)[token.idx : end], token.idx, end, _subject(token))
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
+        if verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return verb.head  # a misparse of "Pompeo, who called ... and cited ..."
+        return _subject(verb.head)  # "who called ... and cited ..."
+    return None
+
+
+def _according_cue(tokens: list[Token]) -> _Cue | None:
+    for first, second in itertools.pairwise(tokens):
+        if first.lower_ == "according" and second.lower_ == "to":
+            objects = [c for c in second.children if c.dep_ == "pobj"]
+            subject = objects[0] if objects else _next_noun(tokens, second.i)
+            end = second.idx + len(second.text)
+            return _Cue(None, "according to", first.idx, end, subject)
+    return None
+
+
+def _next_noun(tokens: list[Token], after: int) -> Token | None:
+    return next((t for t in tokens if t.i > after and t.pos_ in ("PROPN", "NOUN", "PRON")), None)
+
+
+# --- speakers ----------------------------------------------------------------------------------
+
+
+def _attach(quote: Quote, doc: Doc, cue: _Cue, actors: list[Actor]) -> None:
+    quote.cue, quote.cue_start, quote.cue_end = cue.text, cue.start, cue.end
+    subject = cue.subject
+    if subject is None or quote.start <= subject.idx < quote.end:
+        actor = _adjacent_actor(doc, cue, quote, actors)  # the parse lost the subject
+        if actor is not None:
+            quote.speaker = actor
+            quote.speaker_text, quote.speaker_start, quote.speaker_end = (
+                actor.text,
+                actor.start,
+                actor.end,
+            )
+        return
+    speaker, start, end = _resolve(subject, actors)
+    quote.speaker = speaker
+    quote.speaker_text, quote.speaker_start, quote.speaker_end = _text(doc)[start:end], start, end
+
+
+def _adjacent_actor(doc: Doc, cue: _Cue, quote: Quote, actors: list[Actor]) -> Actor | None:
+    """Return the actor named right after the cue ("said Jonas Weber") or right before it."""
+    for actor in actors:
+        gap = _text(doc)[cue.end : actor.start]
+        if actor.start >= cue.end and len(gap) < 12 and "\n" not in gap:
+            return actor
+    before = [a for a in actors if a.end <= cue.start and not quote.start <= a.start < quote.end]
+    if before and cue.start - before[-1].end < 12:
+        return before[-1]
+    return None
+
+
+def _resolve(token: Token, actors: list[Actor]) -> tuple[Actor | None, int, int]:
+    """Return the actor a subject token stands for, and the span that names it."""
+    lower = token.lower_
+    if lower in _RELATIVE:
+        antecedent = _nearest(actors, token.idx, lambda a: True)
+        if antecedent is not None:
+            return antecedent, antecedent.start, antecedent.end
+    holder = next((a for a in actors if a.start <= token.idx < a.end), None)
+    named = _apposed_person(token, actors) if holder is None or holder.kind != "person" else None
+    if named is not None:
+        return named, named.start, named.end
+    start, end = _subject_span(token)
+    if lower in _PERSONAL:
+        return _nearest(actors, start, lambda a: a.kind == "person"), start, end
+    if lower in _PLURAL or lower == "it":
+        return _nearest(actors, start, lambda a: a.kind != "person"), start, end
+    inside = [holder] if holder is not None else []
+    inside = inside or [a for a in actors if start <= a.start and a.end <= end]
+    inside = inside or _actors_in_modifiers(token, actors)
+    if inside:
+        actor = inside[0]
+        if _text(token.doc)[start : actor.start].strip().lower() not in ("", "the"):
+            start, end = actor.start, actor.end  # the title is already on the actor
+        return actor, min(start, actor.start), max(end, actor.end)
+    return _by_description(token, actors), start, end
+
+
+def _apposed_person(token: Token, actors: list[Actor]) -> Actor | None:
+    """Return Musa Ibrahim in "A trader, Musa Ibrahim, said"."""
+    for child in token.children:
+        if child.dep_ == "appos":
+            start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+            people = [a for a in actors if a.kind == "person" and start <= a.start < end]
+            if people:
+                return people[0]
+    return None
+
+
+def _subject_span(token: Token) -> tuple[int, int]:
+    """Return the subject phrase up to its head word ("Truck drivers’ representatives")."""
+    first = token.left_edge
+    while first.i < token.i and (first.is_punct or first.is_space or first.pos_ == "VERB"):
+        first = first.nbor()
+    return first.idx, token.idx + len(token.text)
+
+
+def _actors_in_modifiers(token: Token, actors: list[Actor]) -> list[Actor]:
+    """Return actors in "a spokesman for the army" or "the group's director"."""
+    found = []
+    for child in token.children:
+        if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("for", "of", "at")):
+            start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
+            found += [a for a in actors if start <= a.start and a.end <= end]
+    return found
+
+
+def _nearest(actors: list[Actor], before: int, keep: Callable[[Actor], bool]) -> Actor | None:
+    chosen = None
+    for actor in actors:
+        if actor.end <= before and keep(actor):
+            chosen = actor
+    return chosen
+
+
+def _by_description(token: Token, actors: list[Actor]) -> Actor | None:
+    """Resolve "the minister", "the spokesman", "the group" to an actor named earlier."""
+    word = token.lemma_.lower()
+    owners = [c.lemma_.lower() for c in token.children if c.dep_ == "poss"]
+    if word in _GROUP_NOUNS or any(owner in _GROUP_NOUNS for owner in owners):
+        return _nearest(actors, token.idx, lambda a: a.kind in ("organization", "igo"))
+    return _nearest(actors, token.idx, lambda a: word in (a.title or "").lower())
+
+
+# --- indirect quotes ---------------------------------------------------------------------------
+
+
+def _indirect_quotes(doc: Doc, actors: list[Actor], marked: list[MarkedSpan]) -> list[Quote]:
+    quotes = []
+    inside_marks = [(m.open, m.close) for m in marked]
+    for token in doc:
+        if any(o < token.idx < c for o, c in inside_marks):
+            continue
+        if token.lemma_ in _INDIRECT and token.pos_ == "VERB":
+            quote = _reported_clause(doc, token, actors, marked)
+        elif token.lower_ == "according":
+            quote = _according_clause(doc, token, actors)
+        else:
+            continue
+        if quote is not None:
+            quotes.append(quote)
+    return quotes
+
+
+def _reported_clause(
+    doc: Doc, verb: Token, actors: list[Actor], marked: list[MarkedSpan]
+) -> Quote | None:
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    if not clauses:
+        return None
+    words = [t for t in clauses[0].subtree if t.dep_ != "mark" or t.head != clauses[0]]
+    start, end = _clause_bounds(words)
+    start = _after_dateline(_text(doc), start, end)
+    if end - start < 8 or start <= verb.idx < end:
+        return None
+    marks = [m for m in marked if m.open < end and start <= m.close]
+    if any(m.open <= start or m.close >= end for m in marks):
+        return None  # the clause is a direct quote (or part of one): handled from the marks
+    kind: QuoteKind = "mixed" if marks else "indirect"
+    quote = Quote(text=_text(doc)[start:end], start=start, end=end, kind=kind)
+    _attach(quote, doc, _verb_cue(verb), actors)
+    return quote
+
+
+def _after_dateline(text: str, start: int, end: int) -> int:
+    """Move a clause start past a dateline ("KHARTOUM, June 3 (AP) — ")."""
+    if start == text.rfind("\n", 0, start) + 1:
+        dateline = DATELINE.match(text, start)
+        if dateline is not None and dateline.end() < end:
+            return dateline.end()
+    return start
+
+
+def _clause_bounds(words: list[Token]) -> tuple[int, int]:
+    words = sorted(words, key=lambda t: t.i)
+    while words and (words[-1].is_punct or words[-1].is_space) and words[-1].text not in '”»"’':
+        words.pop()
+    while words and (words[0].is_punct or words[0].is_space):
+        words.pop(0)
+    if not words:
+        return 0, 0
+    return words[0].idx, words[-1].idx + len(words[-1].text)
+
+
+def _according_clause(doc: Doc, according: Token, actors: list[Actor]) -> Quote | None:
+    cue = _according_cue([according, *doc[according.i + 1 : according.i + 2]])
+    if cue is None or not doc.has_annotation("SENT_START"):
+        return None
+    phrase = {t.i for t in according.subtree}
+    sent = according.sent
+    rest = [t for t in sent if t.i not in phrase]
+    after = [t for t in rest if t.i > according.i]
+    before = [t for t in rest if t.i < according.i]
+    start, end = _clause_bounds(after if len(after) >= len(before) else before)
+    if end - start < 8:
+        return None
+    quote = Quote(text=_text(doc)[start:end], start=start, end=end, kind="indirect")
+    _attach(quote, doc, cue, actors)
+    return quote
+
+
+# Doc.text joins every token on each access; one article is read thousands of times here.
+_LAST_TEXT: list[tuple[Doc, str]] = []
+
+
+def _text(doc: Doc) -> str:
+    cached = _LAST_TEXT[0] if _LAST_TEXT else None  # one read: safe across threads
+    if cached is not None and cached[0] is doc:
+        return cached[1]
+    text = doc.text
+    _LAST_TEXT[:] = [(doc, text)]
+    return text
