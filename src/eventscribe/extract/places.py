@@ -1,11 +1,492 @@
-"""Toponyms -> gazetteer places (INTERFACE STUB: to be implemented).
+"""Toponyms -> gazetteer places, disambiguated at article level.
 
-Contract used by the pipeline and events stage:
-
-    load_gazetteer(*, cache_dir: Path | None = None) -> Gazetteer
-        Build (first use) or open the compact offline index; no network.
-    find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]
-        Every place mention in the doc, resolved and disambiguated at article level,
-        in text order, offsets into doc.text. Demonyms ("Iranian", "Dutch") are returned
-        as country mentions with feature="country", precision="country".
+``find_places`` collects every place mention of a parsed article: spaCy GPE/LOC entities
+("Kazerun", "Paris, Texas", "southern Fars province"), demonyms as country mentions
+("Iranian", "Dutch"), an agency dateline ("TEHRAN (Reuters) -"), places the small tagger
+mislabels but the context marks ("in Dakar" tagged PERSON), and later repeats of a found name. Each mention is then resolved the way a careful coder would: a "City, Region"
+qualifier first, then the countries the article is about (named, implied by demonyms or the
+dateline), then feature level and population. ``focus_place`` and ``focus_country`` give the
+article's main place and country, the fallback location of events whose sentence names none.
 """
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from eventscribe.gazetteer import GazEntry, Gazetteer, fold_name, prior
+from eventscribe.records import Place, Precision
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+# FAC (buildings, squares, bridges) is left out: it names a town only by accident
+# ("White House", Tennessee), and a coder geocodes a square by the city around it.
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+# Entities a demonym may sit inside and still name its country ("the Iranian regime" as ORG).
+DEMONYM_HOSTS = frozenset({"", "NORP", "ORG", "GPE", "LOC"})
+MAX_PLACE_TOKENS = 6  # longer "places" are breadcrumbs and headlines run together
+TYPE_WORDS = {
+    "province": "admin1", "state": "admin1", "region": "admin1", "governorate": "admin1",
+    "oblast": "admin1", "prefecture": "admin1", "district": "admin2", "county": "admin2",
+    "city": "city", "town": "city", "village": "city",
+}  # fmt: skip
+DIRECTIONS = frozenset({
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "northeastern", "northwestern", "southeastern", "southwestern", "northeast", "northwest",
+    "southeast", "southwest", "far",
+})  # fmt: skip
+PRECISIONS: dict[str, Precision] = {
+    "city": "city", "admin1": "admin1", "admin2": "admin2", "country": "country",
+}  # fmt: skip
+# How much a mention of each kind says about the article's countries.
+EVIDENCE_WEIGHT = {"entity": 1.0, "repeat": 1.0, "demonym": 1.0, "dateline": 2.0}
+KIND_CONFIDENCE = {"entity": 1.0, "dateline": 1.0, "repeat": 0.9, "demonym": 0.85}
+# Cues that the next proper noun is a place ("in Mashhad" tagged PERSON, "capital of Tigray").
+LOCATIVES = frozenset({
+    "in", "near", "outside", "across", "around", "at", "to", "into", "from", "toward",
+    "towards", "through", "inside",
+})  # fmt: skip
+OF_PLACE_NOUNS = frozenset({
+    "capital", "city", "town", "village", "province", "region", "state", "district",
+    "outskirts", "suburbs", "countryside", "south", "north", "east", "west", "centre",
+    "center", "part", "parts", "streets", "residents", "people",
+})  # fmt: skip
+MISTAGGED_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"})
+MIN_CUED_POPULATION = 10_000
+CALENDAR_WORDS = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday",
+})  # fmt: skip
+BIG_CITY = 50_000  # a city this big beats the division of the same name ("Kano", "Tehran")
+
+_DATELINE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3})"
+    r"(?:,[ \t]*(?P<region>[A-Z][A-Za-z.\-]+(?: [A-Z][A-Za-z.\-]+){0,2}))?"
+    r"[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*(?:--|[-–—])[ \t]",
+    re.MULTILINE,
+)
+
+
+@dataclass(slots=True)
+class _Mention:
+    """One place mention while it is being resolved."""
+
+    start: int
+    end: int
+    text: str
+    candidates: list[GazEntry]
+    kind: str  # entity | demonym | dateline | repeat
+    hint: str | None = None  # feature named by a type word: "Fars province" -> admin1
+    qualifier: _Mention | None = None  # "Paris, Texas": Texas qualifies Paris
+    qualified: list[_Mention] = field(default_factory=list)
+    choice: GazEntry | None = None
+    confidence: float = 0.0
+
+    @property
+    def key(self) -> str:
+        return fold_name(self.text)
+
+
+def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
+    """Return every place mention in ``doc``, in text order, resolved at article level."""
+    mentions = _entity_mentions(doc, gazetteer)
+    mentions = _merge(mentions, _dateline_mentions(doc.text, gazetteer))
+    mentions = _merge(mentions, _demonym_mentions(doc, gazetteer, mentions))
+    mentions = _merge(mentions, _recovered_mentions(doc, gazetteer, mentions))
+    mentions = _merge(mentions, _repeat_mentions(doc, mentions))
+    _link_qualifiers(mentions, doc.text)
+    _resolve(mentions)
+    return [_to_place(m) for m in mentions if m.choice is not None]
+
+
+# ---------------------------------------------------------------- detection
+
+
+def _entity_mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
+    mentions = []
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS and "\n" not in ent.text and len(ent) <= MAX_PLACE_TOKENS:
+            for start, end in _comma_parts(ent):
+                mention = _span_mention(doc, start, end, gazetteer, strict=ent.label_ != "GPE")
+                if mention is not None and ent.label_ != "GPE":
+                    # A LOC is a region more often than a town: "Central Park" is not in Washington.
+                    mention.candidates = [c for c in mention.candidates if _big_enough(c)]
+                if mention is not None and mention.candidates:
+                    mentions.append(mention)
+    return mentions
+
+
+def _comma_parts(ent: Span) -> Iterator[tuple[int, int]]:
+    """Split "Paris, Texas" tagged as one entity into its token ranges."""
+    start = ent.start
+    for token in ent:
+        if token.text == ",":
+            yield start, token.i
+            start = token.i + 1
+    yield start, ent.end
+
+
+def _span_mention(
+    doc: Doc,
+    start: int,
+    end: int,
+    gazetteer: Gazetteer,
+    *,
+    untagged: bool = False,
+    strict: bool = False,
+) -> _Mention | None:
+    while start < end and (doc[start].lower_ == "the" or _is_direction(doc[start].text)):
+        start += 1
+    if end > start and doc[end - 1].lower_ in ("'s", "’s"):
+        end -= 1
+    if start >= end or not doc[start].text[:1].isupper():
+        return None
+    if untagged and gazetteer.demonym(doc[start:end].text) is not None:
+        return None
+    hint = None
+    if end - start > 1 and doc[end - 1].lower_ in TYPE_WORDS:
+        hint = TYPE_WORDS[doc[end - 1].lower_]
+        candidates = _lookup(gazetteer, doc[start:end].text, strict=strict) or _lookup(
+            gazetteer, doc[start : end - 1].text, strict=strict
+        )
+    else:
+        if end < len(doc) and doc[end].lower_ in TYPE_WORDS and doc[end].lower_ != "city":
+            hint = TYPE_WORDS[doc[end].lower_]
+            end += 1
+        name_end = end - 1 if hint else end
+        candidates = _lookup(gazetteer, doc[start:name_end].text, strict=strict)
+    if not candidates:
+        return None
+    span = doc[start:end]
+    return _Mention(span.start_char, span.end_char, span.text, candidates, "entity", hint=hint)
+
+
+def _lookup(gazetteer: Gazetteer, text: str, *, strict: bool) -> list[GazEntry]:
+    """Return the candidates; ``strict`` drops towns that match only by an alternate name.
+
+    GeoNames alternate names include translations and stunts ("White House" for Casablanca,
+    "Google" for Topeka), so they only count for spans the tagger itself calls GPE.
+    """
+    candidates = gazetteer.candidates(text)
+    if strict:
+        key = fold_name(text)
+        candidates = [c for c in candidates if c.feature != "city" or fold_name(c.name) == key]
+    return candidates
+
+
+def _recovered_mentions(
+    doc: Doc, gazetteer: Gazetteer, found: Sequence[_Mention]
+) -> list[_Mention]:
+    """Recover places the small tagger mislabels or misses, when the context says "place".
+
+    A span counts when a cue says place ("in Dakar", "capital of Tigray", "Rakhine State",
+    "Isfahan and Shiraz" after a found place) or, for a mislabelled entity, when it names a
+    town in one of the article's countries. Run it twice so coordination works both ways.
+    """
+    countries = {m.candidates[0].country for m in found}
+    kept = list(found)
+    for _ in range(2):
+        for start, end, label in _loose_spans(doc):
+            mention = _span_mention(doc, start, end, gazetteer, untagged=not label, strict=True)
+            if mention is None or any(
+                m.start < mention.end and mention.start < m.end for m in kept
+            ):
+                continue
+            cue = mention.hint is not None or _has_cue(doc, start, kept)
+            plausible = [
+                c for c in mention.candidates if _plausible(c, label, cue, countries, doc, start)
+            ]
+            if plausible:
+                mention.candidates = plausible
+                kept.append(mention)
+    return [m for m in kept if m not in found]
+
+
+def _loose_spans(doc: Doc) -> Iterator[tuple[int, int, str]]:
+    """Yield mislabelled entities (split at "and", commas, "in") and untagged proper-noun runs."""
+    for ent in doc.ents:
+        if ent.label_ in MISTAGGED_LABELS and len(ent) <= 4:
+            start = ent.start
+            for token in ent:
+                if token.lower_ in ("and", ",", "in", "or"):
+                    yield start, token.i, ent.label_
+                    start = token.i + 1
+            yield start, ent.end, ent.label_
+    i = 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and j - i < 3 and not doc[j].ent_type_ and _is_name_word(doc[j].text):
+            j += 1
+        if j > i and not doc[i].is_sent_start and doc[i].lower_ not in CALENDAR_WORDS:
+            yield i, j, ""
+        i = max(j, i + 1)
+
+
+def _is_name_word(text: str) -> bool:
+    return text[:1].isupper() and text.replace("-", "").replace("'", "").isalpha()
+
+
+def _has_cue(doc: Doc, start: int, kept: Sequence[_Mention]) -> bool:
+    """Say whether the words before token ``start`` mark a place ("in", "south of", "X and")."""
+    before = doc[start - 1].lower_ if start > 0 else ""
+    if before in LOCATIVES:
+        return True
+    if before == "of" and start > 1 and doc[start - 2].lower_ in OF_PLACE_NOUNS:
+        return True
+    if before in ("and", "or", ",") and start > 1:
+        previous_end = doc[start - 2].idx + len(doc[start - 2].text)
+        return any(m.end == previous_end for m in kept)
+    return False
+
+
+def _big_enough(c: GazEntry) -> bool:
+    return c.feature != "city" or c.population >= MIN_CUED_POPULATION
+
+
+def _plausible(
+    c: GazEntry, label: str, cue: bool, countries: set[str], doc: Doc, start: int
+) -> bool:
+    if c.feature == "country" and label:
+        return False  # a mislabelled "Jordan" is a person more often than the country
+    if cue:
+        return _big_enough(c)
+    if label == "PERSON":
+        verb_before = start > 0 and doc[start - 1].pos_ == "VERB"
+        return verb_before and c.country in countries and c.population >= BIG_CITY
+    return bool(label) and c.country in countries and c.population >= MIN_CUED_POPULATION
+
+
+def _is_direction(word: str) -> bool:
+    return word.islower() and word in DIRECTIONS
+
+
+def _dateline_mentions(text: str, gazetteer: Gazetteer) -> list[_Mention]:
+    """Find an agency dateline ("TEHRAN (Reuters) -", "LAGOS, Nigeria —") in the first lines."""
+    head = "\n".join(text.split("\n", 4)[:4])
+    match = _DATELINE.search(head)
+    if match is None or not any(c.isalpha() for c in match["place"]) or len(match["place"]) < 3:
+        return []
+    found = []
+    for group in ("place", "region"):
+        if match[group] and (candidates := gazetteer.candidates(match[group])):
+            found.append(
+                _Mention(match.start(group), match.end(group), match[group], candidates, "dateline")
+            )
+    return found
+
+
+def _demonym_mentions(doc: Doc, gazetteer: Gazetteer, taken: Sequence[_Mention]) -> list[_Mention]:
+    """Return "Iranian", "Dutch", "South Korean" as mentions of their country."""
+    covered = {i for m in taken for i in range(m.start, m.end)}
+    found: list[_Mention] = []
+    i = 0
+    while i < len(doc):
+        size, country = _demonym_at(doc, i, gazetteer)
+        if country is not None and doc[i].idx not in covered and doc[i].ent_type_ in DEMONYM_HOSTS:
+            span = doc[i : i + size]
+            found.append(_Mention(span.start_char, span.end_char, span.text, [country], "demonym"))
+        i += max(size, 1)
+    return found
+
+
+def _demonym_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, GazEntry | None]:
+    for size in (2, 1):
+        words = doc[i : i + size]
+        if len(words) == size and all(t.text[:1].isupper() and t.is_alpha for t in words):
+            country = gazetteer.demonym(words.text)
+            if country is not None:
+                return size, country
+    return 0, None
+
+
+def _repeat_mentions(doc: Doc, mentions: Sequence[_Mention]) -> list[_Mention]:
+    """Find later uses of an already found name that the tagger missed or mislabelled."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    entity_at = {i: ent for ent in doc.ents for i in range(ent.start_char, ent.end_char)}
+    found = []
+    for text, source in {m.text: m for m in mentions if m.kind == "entity"}.items():
+        for match in re.finditer(rf"(?<![\w-]){re.escape(text)}(?![\w-])", doc.text):
+            host = entity_at.get(match.start())
+            if match.start() in covered or (host is not None and host.text != text):
+                continue
+            found.append(
+                _Mention(
+                    match.start(), match.end(), text, source.candidates, "repeat", hint=source.hint
+                )
+            )
+    return found
+
+
+def _merge(mentions: Sequence[_Mention], extra: Sequence[_Mention]) -> list[_Mention]:
+    """Add ``extra`` mentions that do not overlap ones already found; keep text order."""
+    kept = list(mentions)
+    for new in extra:
+        overlapping = [m for m in kept if m.start < new.end and new.start < m.end]
+        if not overlapping:
+            kept.append(new)
+        elif new.kind == "dateline":
+            for m in overlapping:
+                m.kind = "dateline"
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def _link_qualifiers(mentions: Sequence[_Mention], text: str) -> None:
+    """Link "City, Region" pairs whose candidates fit together (not lists like "Iran, Iraq")."""
+    for first, second in itertools.pairwise(mentions):
+        if re.fullmatch(r"[ \t]*,[ \t]*", text[first.end : second.start]) is None:
+            continue
+        if any(_inside(a, b) for a in first.candidates for b in second.candidates):
+            first.qualifier = second
+            second.qualified.append(first)
+
+
+def _inside(place: GazEntry, area: GazEntry) -> bool:
+    """Say whether ``place`` lies in ``area`` (a country, admin1 or admin2 division)."""
+    if place.country != area.country or place.feature == "country" or place == area:
+        return False
+    if area.feature == "country":
+        return True
+    if area.feature == "admin1":
+        return place.feature != "admin1" and _same(place.admin1, area.name)
+    return area.feature == "admin2" and place.feature == "city" and _same(place.admin2, area.name)
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and fold_name(a) == fold_name(b)
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def _resolve(mentions: Sequence[_Mention]) -> None:
+    """Choose a candidate for each mention; a second round uses the first round's choices."""
+    for _ in range(2):
+        evidence = _country_evidence(mentions)
+        for mention in mentions:
+            scored = sorted(((_score(c, mention, mentions, evidence), c) for c in mention.candidates),
+                            key=lambda sc: -sc[0])  # fmt: skip
+            mention.choice = scored[0][1]
+            margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 3.0
+            confidence = KIND_CONFIDENCE[mention.kind] / (1.0 + math.exp(-margin))
+            mention.confidence = round(min(0.99, max(0.05, confidence)), 3)
+
+
+def _country_evidence(mentions: Sequence[_Mention]) -> dict[str, dict[str, float]]:
+    """Return country -> {mention key -> weight}: what says the article is about that country."""
+    evidence: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for m in mentions:
+        if m.choice is not None:
+            entry, weight = m.choice, (1.0 if m.choice.feature == "country" else 0.5) * m.confidence
+        elif m.kind in ("demonym", "dateline") or m.candidates[0].feature == "country":
+            entry, weight = m.candidates[0], 1.0
+        elif len({c.country for c in m.candidates}) == 1:
+            entry, weight = m.candidates[0], 0.5
+        else:
+            continue
+        evidence[entry.country][m.key] += weight * EVIDENCE_WEIGHT[m.kind]
+    return evidence
+
+
+def _score(
+    c: GazEntry, m: _Mention, mentions: Sequence[_Mention], evidence: dict[str, dict[str, float]]
+) -> float:
+    score = prior(c) + _hint_score(c, m) + _context_score(c, m, evidence)
+    score += _qualifier_score(c, m) + _containment_score(c, m, mentions)
+    return score
+
+
+def _hint_score(c: GazEntry, m: _Mention) -> float:
+    if m.hint is not None:
+        return 3.0 if c.feature == m.hint else -2.0
+    big_city = any(o.feature == "city" and o.country == c.country and o.population >= BIG_CITY
+                   for o in m.candidates)  # fmt: skip
+    return -2.5 if c.feature in ("admin1", "admin2") and big_city else 0.0
+
+
+def _context_score(c: GazEntry, m: _Mention, evidence: dict[str, dict[str, float]]) -> float:
+    """Favour the countries other mentions point to (a name does not vouch for itself)."""
+
+    def others(weights: dict[str, float]) -> float:
+        return sum(w for key, w in weights.items() if key != m.key)
+
+    total = sum(others(weights) for weights in evidence.values())
+    mine = others(evidence.get(c.country, {}))
+    return 1.0 + 0.8 * mine / total if mine > 0 else 0.0
+
+
+def _qualifier_score(c: GazEntry, m: _Mention) -> float:
+    score = 0.0
+    if m.qualifier is not None:
+        areas = [m.qualifier.choice] if m.qualifier.choice else m.qualifier.candidates
+        score += 6.0 if any(_inside(c, a) for a in areas) else -3.0
+    for inner in m.qualified:
+        places = [inner.choice] if inner.choice else inner.candidates
+        score += 6.0 if any(_inside(p, c) for p in places) else -3.0
+    return score
+
+
+def _containment_score(c: GazEntry, m: _Mention, mentions: Sequence[_Mention]) -> float:
+    """Favour readings that share a division, or a country's set of states, with other places."""
+    best = 0.0
+    for other in mentions:
+        o = other.choice
+        if o is None or other.key == m.key or o.feature == "country":
+            continue
+        if _inside(c, o) or _inside(o, c):
+            return 1.5
+        if c.feature == o.feature == "admin1" and c.country == o.country:
+            best = 1.0  # "Georgia" beside "Texas" and "Florida" is the state
+    return best
+
+
+def _to_place(m: _Mention) -> Place:
+    c = m.choice
+    assert c is not None
+    return Place(
+        name=c.name, text=m.text, start=m.start, end=m.end, geonames_id=c.geonames_id,
+        lat=c.lat, lon=c.lon, admin1=c.admin1 if c.feature != "country" else None,
+        admin2=c.admin2, country=c.country, feature=c.feature,
+        precision=PRECISIONS[c.feature], confidence=m.confidence,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------- article focus
+
+
+def focus_place(places: Sequence[Place]) -> Place | None:
+    """Return the article's main place: the most mentioned city, else admin1, admin2, country."""
+    # A dateline ("LAGOS, Nigeria (AP) —") says where the report was filed, not where things
+    # happened: an all-capitals mention counts only when nothing else is at its level.
+    for feature in ("city", "admin1", "admin2", "country"):
+        level = [p for p in places if p.feature == feature]
+        in_text = [p for p in level if not (p.text.isupper() and len(p.text) > 3)]
+        if in_text or level:
+            return _most_mentioned(in_text or level)
+    return None
+
+
+def _most_mentioned(places: Sequence[Place]) -> Place:
+    counts = Counter(_identity(p) for p in places)
+    best = max(counts.values())
+    return next(p for p in places if counts[_identity(p)] == best)
+
+
+def focus_country(places: Sequence[Place]) -> str | None:
+    """Return the alpha-3 code of the country the article's places mostly lie in."""
+    countries = [p.country for p in places if p.country]
+    if not countries:
+        return None
+    counts = Counter(countries)
+    best = max(counts.values())
+    return next(c for c in countries if counts[c] == best)
+
+
+def _identity(place: Place) -> tuple[object, ...]:
+    return (place.geonames_id, place.name, place.lat, place.lon)

