@@ -52,7 +52,7 @@ class DateMention:
 
 _Date = datetime.date
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTH_NAMES = (
+_MONTH_NAMES = (  # noqa: SIM905 (one line reads better than twelve)
     "january february march april may june july august september october november december"
 ).split()
 _MONTHS = {name: i + 1 for i, name in enumerate(_MONTH_NAMES)}
@@ -63,8 +63,8 @@ _SMALL.update({"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twel
 _FUTURE = ("next", "coming", "upcoming", "this coming")
 _MONTH_RE = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DURATION = re.compile(
-    r"\b(?:old|aged?|long|decades?|centur(?:y|ies)|\d{4}s|(?:for|over|within|past|last|next)"
-    r" (?:the )?(?:\d+|few|several|couple|" + "|".join(_SMALL) + r")\b)"
+    r"\b(?:old|aged?|decades?|centur(?:y|ies)|\d{4}s|(?:for|over|within|past|last|next)"
+    r" (?:the )?(?:\d+|few|several|couple|" + "|".join(_SMALL) + r"))\b"
 )
 
 
@@ -111,9 +111,6 @@ def _relative_day(low: str, published: _Date | None) -> DateValue | None:
         if re.search(pattern, low):
             return _value(published + datetime.timedelta(days=days), "day")
     return None
-
-
-_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year"}
 
 
 def _ago(low: str, published: _Date | None) -> DateValue | None:
@@ -196,7 +193,9 @@ def _day_value(year: int, month: int, day: int) -> DateValue | None:
 
 
 def _day_month(low: str, published: _Date | None) -> DateValue | None:
-    day_first = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? (\d{{4}}))?", low)
+    day_first = re.search(
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? (\d{{4}}))?", low
+    )
     month_first = re.search(rf"\b{_MONTH_RE} (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (\d{{4}}))?", low)
     if day_first is not None:
         day, month, year = int(day_first[1]), _MONTHS[day_first[2]], day_first[3]
@@ -262,16 +261,20 @@ _RULES: tuple[_Rule, ...] = (
 _CAP_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _WEEKDAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 # Expressions the small NER model often misses. Month names are capitalised and "May" only
-# counts beside a day, a year or a preposition, so the modal verb never becomes a date.
+# counts beside a day, a year or a preposition, so the modal verb never becomes a date;
+# weekdays need a cue ("on", "last", "night") so that "the Sunday Times" stays a name.
 _EXTRA = re.compile(
-    rf"\b(?:(?:(?:last|next|this|coming) )?{_WEEKDAY_RE}(?!s)"
+    rf"\b(?:(?:[Ll]ast|[Nn]ext|[Tt]his|coming|late|early) {_WEEKDAY_RE}(?!s)"
+    rf"|(?<=\b(?:on|On) ){_WEEKDAY_RE}(?!s)"
+    rf"|(?<=\b(?:since|until) ){_WEEKDAY_RE}(?!s)"
+    rf"|{_WEEKDAY_RE}(?= (?:morning|afternoon|evening|night))"
     rf"|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_CAP_MONTH}(?:,? \d{{4}})?"
     rf"|{_CAP_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?\b"
     rf"|{_CAP_MONTH},? \d{{4}}"
     rf"|(?<=\b(?:in|In|by|of) ){_CAP_MONTH}(?! \d)"
     rf"|(?<=\bsince ){_CAP_MONTH}(?! \d)"
     rf"|(?<=\bduring ){_CAP_MONTH}(?! \d)"
-    rf"|(?:early|late|mid-?)(?:{_CAP_MONTH}|\d{{4}})"
+    rf"|(?:(?:early|late) |mid-?)(?:{_CAP_MONTH}|\d{{4}})"
     r"|(?<=\b(?:in|In) )(?:1[89]|20)\d\d(?![\d%-])"
     r"|(?:[Yy]esterday|[Tt]oday|[Tt]onight|[Ll]ast night|[Tt]his (?:morning|afternoon|evening))"
     r"|(?:(?:[Ee]arlier|[Ll]ater) )?(?:[Tt]his|[Ll]ast|[Nn]ext) (?:week|weekend|month|year)"
@@ -286,18 +289,25 @@ def find_dates(doc: Doc, *, published: datetime.date | None) -> list[DateMention
     found: list[DateMention] = []
     for ent in doc.ents:
         if ent.label_ in _DATE_LABELS:
-            value = resolve_date(ent.text, published=published)
-            if ent.label_ == "DATE" or value is not None:
-                found.append(_mention(ent.text, ent.start_char, value))
+            span = _trimmed(ent)
+            value = resolve_date(span.text, published=published)
+            if len(span) and (ent.label_ == "DATE" or value is not None):
+                found.append(_mention(span.text, span.start_char, value))
     for match in _EXTRA.finditer(doc.text):
         value = resolve_date(match[0], published=published)
-        if value is not None or not _relative_only(match[0]):
-            found.append(_mention(match[0], match.start(), value))
+        found.append(_mention(match[0], match.start(), value))
     return _without_overlaps(found)
 
 
-def _relative_only(text: str) -> bool:
-    return resolve_date(text, published=datetime.date(2000, 1, 1)) is not None
+# The model sometimes swallows the next word into a DATE ("Since May 3 thousands have marched").
+_NOT_DATE_WORDS = {"dozens", "hundreds", "thousands", "millions", "scores", ",", "-", "."}
+
+
+def _trimmed(ent: Span) -> Span:
+    end = ent.end
+    while end > ent.start and ent.doc[end - 1].lower_ in _NOT_DATE_WORDS:
+        end -= 1
+    return ent.doc[ent.start : end]
 
 
 def _mention(text: str, start: int, value: DateValue | None) -> DateMention:
