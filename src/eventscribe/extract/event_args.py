@@ -255,7 +255,7 @@ def _verb_agents(verb: Token) -> list[Token]:
             return [g for g in agent if g.dep_ == "pobj"]
         if tok.dep_ == "acl" and tok.tag_ == "VBG":
             return [tok.head]
-        if tok.dep_ not in ("xcomp", "conj", "pcomp", "advcl") or tok.head is tok:
+        if tok.dep_ not in ("xcomp", "conj", "pcomp", "advcl") or tok.head.i == tok.i:
             return []
         tok = tok.head
     return []
@@ -358,7 +358,7 @@ def claimant(anchor: Token, index: ArticleIndex) -> Actor | None:
 def clause_verb(anchor: Token) -> Token:
     """Return the verb whose clause holds the anchor (itself when it is a verb)."""
     tok = anchor
-    while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok:
+    while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i:
         tok = tok.head
     return tok
 
@@ -442,7 +442,7 @@ def is_title_place(root: Token) -> bool:
     if (root.ent_type_ in ("ORG",) and root.ent_iob_ != "B") or _inside_org(root):
         return True
     head = root
-    while head.dep_ in ("compound", "amod", "nmod", "poss") and head.head is not head:
+    while head.dep_ in ("compound", "amod", "nmod", "poss") and head.head.i != head.i:
         head = head.head
         if head.lemma_.lower() in TITLE_WORDS or head.lower_ in TITLE_WORDS:
             return True
