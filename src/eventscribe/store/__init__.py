@@ -23,17 +23,21 @@ _POSTGRES_PREFIXES = ("postgresql://", "postgres://", "postgresql+")
 
 
 def open_store(target: str | Path) -> Store:
-    """Open the store at a SQLite path, ``sqlite:///path`` or (later) a PostgreSQL URL."""
+    """Open the store at a SQLite path, ``sqlite:///path`` or a ``postgresql://`` URL."""
     if isinstance(target, Path):
         return open_sqlite_store(target)
     if target.startswith(_POSTGRES_PREFIXES):
-        raise ConfigError("PostgreSQL store is not available yet; use a SQLite path")
+        # imported here: SQLite users never pay for loading psycopg
+        from eventscribe.store.postgres import open_postgres_store
+
+        return open_postgres_store(target)
     if target.startswith("sqlite:///"):
         target = target.removeprefix("sqlite:///")
     elif "://" in target:
         scheme = target.split("://", 1)[0]
         raise ConfigError(
-            f"unknown database URL scheme {scheme!r}; use a SQLite path or sqlite:///path"
+            f"unknown database URL scheme {scheme!r}; "
+            "use a SQLite path, sqlite:///path or postgresql://user@host/dbname"
         )
     if not target:
         raise ConfigError("empty database path; pass a SQLite file path such as events.db")
