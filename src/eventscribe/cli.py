@@ -87,7 +87,8 @@ def extract(
 ) -> None:
     """Extract events, quotes, places and actors to JSONL, one line per article (no database).
 
-    INPUT is a .jsonl, .txt or .html file, a directory of them, or - for JSONL on stdin.
+    INPUT is a .jsonl, .txt, .html, feed (.rss, .atom, .xml) or WARC (.warc, .warc.gz) file,
+    a feed URL, a directory of files, or - for JSONL on stdin.
     """
     from eventscribe.pipeline import iter_findings, load_models
     from eventscribe.records import to_json
@@ -113,7 +114,8 @@ def run(
 ) -> None:
     """Ingest, extract and store articles; already stored articles are skipped.
 
-    INPUT is a .jsonl, .txt or .html file, a directory of them, or - for JSONL on stdin.
+    INPUT is a .jsonl, .txt, .html, feed (.rss, .atom, .xml) or WARC (.warc, .warc.gz) file,
+    a feed URL, a directory of files, or - for JSONL on stdin.
     """
     from eventscribe.pipeline import load_models, run_into
     from eventscribe.store import open_store

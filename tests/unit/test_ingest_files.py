@@ -83,7 +83,7 @@ def test_missing_path_and_unsupported_type_fail_with_advice(tmp_path: Path) -> N
         ),
         IngestFailure(
             id=str(tmp_path / "report.pdf"),
-            message="unsupported file type .pdf; give .txt, .html, .htm or .jsonl",
+            message="unsupported file type .pdf; give .txt, .html, .htm, .jsonl, a feed (.rss, .atom, .xml) or a WARC (.warc, .warc.gz)",
         ),
     ]
 

@@ -10,21 +10,26 @@ from typing import TextIO
 
 from eventscribe.errors import InputError
 from eventscribe.ingest.failure import IngestFailure
+from eventscribe.ingest.feeds import FEED_URL_PREFIXES, read_feed, read_feed_url
 from eventscribe.ingest.html import read_html
 from eventscribe.ingest.jsonl import DEFAULT_MAX_BYTES, read_jsonl_stream
 from eventscribe.ingest.text import read_text
+from eventscribe.ingest.warc import WARC_SUFFIXES, read_warc
 from eventscribe.records import Article
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+FEED_SUFFIXES = (".rss", ".atom", ".xml")
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", *FEED_SUFFIXES, *WARC_SUFFIXES)
 STDIN_ORIGIN = "<stdin>"
 
 
 def read_inputs(
     inputs: Sequence[str], *, stdin: TextIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Article | IngestFailure]:
-    """Yield articles (or failures) from files, directories and "-" (JSONL on stdin), in input order."""
+    """Yield articles (or failures) from files, directories, feed URLs and "-" (JSONL on stdin)."""
     for given in inputs:
-        if given == "-":
+        if given.lower().startswith(FEED_URL_PREFIXES):
+            yield from read_feed_url(given, max_bytes=max_bytes)
+        elif given == "-":
             # The raw bytes of the real stdin: a bad line then fails alone instead of the stream.
             stream = stdin if stdin is not None else sys.stdin.buffer
             yield from read_jsonl_stream(stream, origin=STDIN_ORIGIN, max_bytes=max_bytes)
@@ -45,7 +50,7 @@ def _read_directory(directory: Path, *, max_bytes: int) -> Iterator[Article | In
 
 
 def walk_inputs(directory: Path) -> Iterator[Path | IngestFailure]:
-    """Yield the .txt, .html, .htm and .jsonl files under a directory in path order, hidden ones skipped."""
+    """Yield the readable files (SUPPORTED_SUFFIXES) under a directory in path order, hidden ones skipped."""
     try:
         with os.scandir(directory) as listing:
             entries = sorted(
@@ -65,18 +70,25 @@ def walk_inputs(directory: Path) -> Iterator[Path | IngestFailure]:
 def read_file(
     path: Path, *, id: str, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Article | IngestFailure]:
-    """Yield the article in a .txt or .html file, or the articles in a .jsonl file (or failures)."""
+    """Yield the article in a .txt or .html file, or the articles in a .jsonl, feed or WARC file."""
     suffix = path.suffix.lower()
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        yield from read_warc(path, id=id, max_bytes=max_bytes)
+        return
     if suffix not in SUPPORTED_SUFFIXES:
         kind = suffix or "without an extension"
         yield IngestFailure(
-            id=id, message=f"unsupported file type {kind}; give .txt, .html, .htm or .jsonl"
+            id=id,
+            message=f"unsupported file type {kind}; give .txt, .html, .htm, .jsonl, a feed (.rss, .atom, .xml) or a WARC (.warc, .warc.gz)",
         )
         return
     try:
         if suffix == ".jsonl":
             with path.open("rb") as stream:
                 yield from read_jsonl_stream(stream, origin=id, max_bytes=max_bytes)
+        elif suffix in FEED_SUFFIXES:
+            # feedparser needs the whole document; the size limit applies to the feed file.
+            yield from read_feed(_read_limited(path, max_bytes=max_bytes), origin=id)
         else:
             yield _read_document(path, id=id, suffix=suffix, max_bytes=max_bytes)
     except InputError as e:
@@ -87,14 +99,19 @@ def read_file(
 
 def _read_document(path: Path, *, id: str, suffix: str, max_bytes: int) -> Article:
     """Read one .txt or .html file after checking its size (before reading it)."""
+    raw = _read_limited(path, max_bytes=max_bytes)
+    return read_text(raw, id=id) if suffix == ".txt" else read_html(raw, id=id)
+
+
+def _read_limited(path: Path, *, max_bytes: int) -> bytes:
+    """Read a whole file, refusing (before reading) one over ``max_bytes``."""
     size = path.stat().st_size
     if size > max_bytes:
         raise InputError(
             f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes); "
             "split it or raise the limit"
         )
-    raw = path.read_bytes()
-    return read_text(raw, id=id) if suffix == ".txt" else read_html(raw, id=id)
+    return path.read_bytes()
 
 
 def _os_message(what: str, error: OSError) -> str:
