@@ -16,6 +16,7 @@ from eventscribe.config import Settings, load_settings
 from eventscribe.errors import ConfigError, EventscribeError
 
 F = TypeVar("F", bound=Callable[..., Any])
+DB_HELP = "SQLite file or postgresql:// URL (default eventscribe.db, or EVENTSCRIBE_DB)."
 
 
 class _Group(click.Group):
@@ -102,7 +103,7 @@ def extract(
 
 @main.command()
 @_input_options
-@click.option("--db", help="SQLite file (default eventscribe.db, or EVENTSCRIBE_DB).")
+@click.option("--db", help=DB_HELP)
 @click.option("--quiet", is_flag=True, help="No progress line.")
 def run(
     inputs: tuple[str, ...],
@@ -150,6 +151,9 @@ def _progress_printer(started: float) -> Callable[[Any], None]:
 
 
 def _print_summary(summary: Any, db: str, seconds: float) -> None:
+    from eventscribe.store import describe_target
+
+    db = describe_target(db)
     click.echo(
         f"articles: {summary.articles} (new {summary.stored}, already stored "
         f"{summary.already_stored}), events: {summary.events}, quotes: {summary.quotes}, "
@@ -161,7 +165,7 @@ def _print_summary(summary: Any, db: str, seconds: float) -> None:
 
 def _filter_options(func: F) -> F:
     options = [
-        click.option("--db", help="SQLite file (default eventscribe.db, or EVENTSCRIBE_DB)."),
+        click.option("--db", help=DB_HELP),
         click.option("--type", "types", multiple=True, help="PLOVER type, e.g. PROTEST."),
         click.option("--mode", "modes", multiple=True, help="PLOVER mode, e.g. riot."),
         click.option("--acled-type", "acled_types", multiple=True, help="ACLED event type."),
@@ -266,7 +270,7 @@ def export(db: str | None, fmt: str, output: TextIO, **filters: Any) -> None:
 
 @main.command()
 @click.argument("event_id")
-@click.option("--db", help="SQLite file (default eventscribe.db, or EVENTSCRIBE_DB).")
+@click.option("--db", help=DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="The event as JSON.")
 def show(event_id: str, db: str | None, as_json: bool) -> None:
     """Show one event with its evidence sentence and source article."""
@@ -409,3 +413,29 @@ def train(data: str, output: str) -> None:
     save(classifier, Path(output))
     click.echo(f"wrote {output} ({Path(output).stat().st_size:,} bytes)")
     click.echo(dev_report(classifier, Path(data), nlp=nlp))
+
+
+@main.command()
+@click.option("--db", help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="TCP port.")
+@click.option(
+    "--ingest-token",
+    envvar="EVENTSCRIBE_INGEST_TOKEN",
+    help="Enable POST /api/v1/articles, for requests bearing this token (or EVENTSCRIBE_INGEST_TOKEN).",
+)
+@click.option(
+    "--read-token",
+    envvar="EVENTSCRIBE_READ_TOKEN",
+    help="Require this bearer token for reads too (or EVENTSCRIBE_READ_TOKEN).",
+)
+def serve(
+    db: str | None, host: str, port: int, ingest_token: str | None, read_token: str | None
+) -> None:
+    """Serve the HTTP API (/api/v1, OpenAPI at /openapi.json) and the dashboard at /."""
+    from eventscribe.api import serve as run_server
+
+    settings = _settings(db=db)
+    run_server(
+        db=settings.db, host=host, port=port, ingest_token=ingest_token, read_token=read_token
+    )

@@ -15,6 +15,7 @@ __all__ = [
     "Store",
     "StoreStats",
     "StoredEvent",
+    "describe_target",
     "open_sqlite_store",
     "open_store",
 ]
@@ -42,3 +43,17 @@ def open_store(target: str | Path) -> Store:
     if not target:
         raise ConfigError("empty database path; pass a SQLite file path such as events.db")
     return open_sqlite_store(target)
+
+
+def describe_target(target: str | Path) -> str:
+    """Return the store target fit for printing: a URL loses its password."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    text = str(target)
+    if "://" not in text:
+        return text
+    parts = urlsplit(text)
+    if parts.password is None:
+        return text
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
