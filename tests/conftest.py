@@ -20,6 +20,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite tests/golden/expected/*.json from the current output (review the diff).",
     )
+    parser.addoption(
+        "--update-quality-baseline",
+        action="store_true",
+        help="Pin the current quality scores as the floors in tests/golden/quality_baseline.json.",
+    )
+    parser.addoption(
+        "--allow-lower-quality",
+        action="store_true",
+        help="With --update-quality-baseline: allow a floor to go down.",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING
 from eventscribe.config import Settings
 from eventscribe.errors import ModelError
 from eventscribe.extract.actors import ActorDictionary, find_actors, load_actor_dictionary
+from eventscribe.extract.classifier import load_classifier, make_scorer
 from eventscribe.extract.counts import CountMention, find_counts
 from eventscribe.extract.dates import find_dates
 from eventscribe.extract.events import Lexicon, extract_events, load_lexicon
 from eventscribe.extract.places import find_places, focus_country, focus_place
 from eventscribe.extract.quotes import extract_quotes
 from eventscribe.extract.reactions import link_reactions
+from eventscribe.extract.triggers import SentenceScorer
 from eventscribe.gazetteer import Gazetteer, load_gazetteer
 from eventscribe.ingest import IngestFailure
 from eventscribe.parse import Parsed, load_nlp, parse_articles
@@ -48,6 +50,7 @@ class Models:
     gazetteer: Gazetteer
     actors: ActorDictionary
     lexicon: Lexicon
+    scorer: SentenceScorer | None = None  # the trained sentence classifier, for recall
     language: str = "en"
 
 
@@ -55,11 +58,13 @@ def load_models(settings: Settings | None = None) -> Models:
     """Load the spaCy pipeline, gazetteer, actor dictionary and event lexicon."""
     settings = settings or Settings()
     cache = Path(settings.cache_dir) if settings.cache_dir else None
+    lexicon = load_lexicon([Path(p) for p in settings.lexicon_files])
     return Models(
         nlp=load_nlp(),
         gazetteer=load_gazetteer(cache_dir=cache),
         actors=load_actor_dictionary([Path(p) for p in settings.actor_files]),
-        lexicon=load_lexicon([Path(p) for p in settings.lexicon_files]),
+        lexicon=lexicon,
+        scorer=make_scorer(load_classifier(), lexicon=lexicon),
         language=settings.language,
     )
 
@@ -83,6 +88,7 @@ def extract_findings(parsed: Parsed, *, models: Models) -> Findings:
         dates=find_dates(doc, published=published),
         counts=_sentence_counts(doc),
         fallback_place=focus_place(places),
+        scorer=models.scorer,
     )
     findings.events = link_reactions(events)
     findings.quotes, findings.places, findings.actors = quotes, places, actors
@@ -123,16 +129,18 @@ def iter_findings(
 def _process_batch(
     batch: Sequence[Item], *, models: Models, batch_size: int
 ) -> Iterator[tuple[Item, Findings]]:
-    wanted = [item for item in batch if _rejection(item, models) is None]
-    parsed = {
-        id(p.article): p for p in parse_articles(wanted, nlp=models.nlp, batch_size=batch_size)
-    }  # type: ignore[arg-type]
-    for item in batch:
-        rejection = _rejection(item, models)
+    rejections = [_rejection(item, models) for item in batch]
+    wanted = [
+        item
+        for item, rejection in zip(batch, rejections, strict=True)
+        if rejection is None and isinstance(item, Article)
+    ]
+    parsed = iter(parse_articles(wanted, nlp=models.nlp, batch_size=batch_size))
+    for item, rejection in zip(batch, rejections, strict=True):
         if rejection is not None:
             yield item, failure_findings(item, *rejection)
         else:
-            yield item, _safe_extract(parsed[id(item)], models=models)
+            yield item, _safe_extract(next(parsed), models=models)
 
 
 def _rejection(item: Item, models: Models) -> tuple[str, str] | None:

@@ -16,6 +16,7 @@ from eventscribe.extract.classifier import (
     NONE,
     EventClassifier,
     Example,
+    pairings,
     read_examples,
     save_classifier,
     sentence_features,
@@ -57,7 +58,9 @@ def train(data_dir: Path, *, nlp: Language, c: float = 4.0, min_count: int = 2) 
     features = featurize(examples, nlp=nlp)
     labels = {"plover": [e.plover for e in examples], "acled": [e.acled for e in examples]}
     classifier = train_classifier(features, labels, c=c, min_count=min_count)
-    classifier.meta.update(train_examples=len(examples))
+    classifier.meta.update(
+        train_examples=len(examples), pairings=pairings(labels["plover"], labels["acled"])
+    )
     return classifier
 
 

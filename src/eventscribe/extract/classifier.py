@@ -19,6 +19,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from eventscribe.errors import ModelError
+from eventscribe.extract.triggers import (
+    Candidate,
+    LexEntry,
+    Lexicon,
+    SentenceScorer,
+    score_sentence,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -201,3 +208,78 @@ def _vocabulary(features: Sequence[Sequence[str]], *, min_count: int) -> dict[st
             counts[f] = counts.get(f, 0) + 1
     kept = sorted(f for f, n in counts.items() if n >= min_count)
     return {f: i for i, f in enumerate(kept)}
+
+
+# PLOVER mode implied by an ACLED sub-event type, for events only the classifier found.
+_MODE_FOR_ACLED = {
+    "Peaceful protest": "demo",
+    "Protest with intervention": "demo",
+    "Excessive force against protesters": "demo",
+    "Violent demonstration": "riot",
+    "Mob violence": "riot",
+    "Air/drone strike": "explosives",
+    "Shelling/artillery/missile attack": "heavy-weapons",
+    "Remote explosive/landmine/IED": "explosives",
+    "Grenade": "explosives",
+    "Suicide bomb": "suicide-attack",
+    "Sexual violence": "sexual",
+    "Abduction/forced disappearance": "abduct",
+    "Arrests": "arrest",
+    "Looting/property destruction": "destroy",
+}
+
+
+def pairings(
+    plover: Sequence[str], acled: Sequence[str], *, min_count: int = 3
+) -> dict[str, list[str]]:
+    """Return, per ACLED sub-event type, the PLOVER types it co-occurs with in training data."""
+    counts: dict[tuple[str, str], int] = {}
+    for p, a in zip(plover, acled, strict=True):
+        if p != NONE and a != NONE:
+            counts[(a, p)] = counts.get((a, p), 0) + 1
+    allowed: dict[str, list[str]] = {}
+    for (a, p), n in sorted(counts.items()):
+        if n >= min_count:
+            allowed.setdefault(a, []).append(p)
+    return allowed
+
+
+def make_scorer(
+    classifier: EventClassifier,
+    *,
+    lexicon: Lexicon,
+    threshold: float = 0.7,
+    acled_threshold: float = 0.5,
+    weight: float = 0.75,
+) -> SentenceScorer:
+    """Return a sentence scorer for extract_events: the classifier's best type, for sentences
+    where no trigger of the lexicon fired (the rules are more precise where they apply).
+
+    ``weight`` scales the probability into the candidate's score: an event found by the
+    classifier alone, with no trigger and no rule behind it, is trusted less.
+    """
+    allowed: dict[str, list[str]] = classifier.meta.get("pairings", {})
+
+    def score(span: Span) -> list[Candidate]:
+        if score_sentence(span, lexicon=lexicon):
+            return []
+        ranked = classifier.predict(span)
+        type_, prob = next((c, p) for c, p in ranked["plover"] if c != NONE)
+        if prob < threshold:
+            return []
+        sub, sub_prob = next((c, p) for c, p in ranked["acled"] if c != NONE)
+        fits = sub_prob >= acled_threshold and type_ in allowed.get(sub, ())
+        acled_sub = sub if fits else "-"
+        mode = _MODE_FOR_ACLED.get(sub) if fits else None
+        entry = LexEntry(
+            trigger=("<classifier>",),
+            pos="*",
+            type=type_,
+            mode=mode,
+            acled_sub=acled_sub,
+            strength=prob,
+            flags=frozenset({"classifier"}),
+        )
+        return [Candidate(type=type_, mode=mode, score=prob, anchor=None, entry=entry)]
+
+    return score
