@@ -439,3 +439,35 @@ def serve(
     run_server(
         db=settings.db, host=host, port=port, ingest_token=ingest_token, read_token=read_token
     )
+
+
+@main.command()
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False),
+    default="data/training",
+    show_default=True,
+    help="Folder whose dev/*.jsonl sentences are scored.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default="src/eventscribe/resources/calibration.json",
+    show_default=True,
+    help="Where to write the calibration map.",
+)
+def calibrate(data: str, output: str) -> None:
+    """Fit the confidence calibration map on the dev sentences and print reliability tables."""
+    from pathlib import Path
+
+    from eventscribe.calibration import save
+    from eventscribe.pipeline import load_models
+    from eventscribe.training import calibration_pairs, calibration_report
+
+    models = load_models(_settings())
+    scores, right = calibration_pairs(Path(data), models=models)
+    calibrator, report = calibration_report(scores, right)
+    save(calibrator, Path(output), meta={"events": len(scores), "right": sum(right)})
+    click.echo(report)
+    click.echo(f"wrote {output}")

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from eventscribe.calibration import IDENTITY, Calibrator, load_calibrator
 from eventscribe.config import Settings
 from eventscribe.errors import ModelError
 from eventscribe.extract.actors import ActorDictionary, find_actors, load_actor_dictionary
@@ -51,6 +52,7 @@ class Models:
     actors: ActorDictionary
     lexicon: Lexicon
     scorer: SentenceScorer | None = None  # the trained sentence classifier, for recall
+    calibrator: Calibrator = IDENTITY  # raw event score -> calibrated confidence
     language: str = "en"
 
 
@@ -65,6 +67,7 @@ def load_models(settings: Settings | None = None) -> Models:
         actors=load_actor_dictionary([Path(p) for p in settings.actor_files]),
         lexicon=lexicon,
         scorer=make_scorer(load_classifier(), lexicon=lexicon),
+        calibrator=load_calibrator(),
         language=settings.language,
     )
 
@@ -90,7 +93,9 @@ def extract_findings(parsed: Parsed, *, models: Models) -> Findings:
         fallback_place=focus_place(places),
         scorer=models.scorer,
     )
-    findings.events = link_reactions(events)
+    findings.events = [
+        replace(e, confidence=models.calibrator(e.confidence)) for e in link_reactions(events)
+    ]
     findings.quotes, findings.places, findings.actors = quotes, places, actors
     return findings
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eventscribe.errors import ConfigError
 from eventscribe.extract.classifier import (
@@ -25,6 +25,8 @@ from eventscribe.extract.classifier import (
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from eventscribe.pipeline import Models
 
 
 @dataclass(slots=True, kw_only=True)
@@ -122,3 +124,54 @@ def dev_report(classifier: EventClassifier, data_dir: Path, *, nlp: Language) ->
             for s in scores
         ]
     return "\n".join(lines)
+
+
+def calibration_pairs(data_dir: Path, *, models: Models) -> tuple[list[float], list[bool]]:
+    """Run the pipeline (raw scores) on every dev sentence; return (score, right) per event."""
+    from dataclasses import replace
+
+    from eventscribe.calibration import IDENTITY, is_right
+    from eventscribe.pipeline import iter_findings
+    from eventscribe.records import Article
+
+    rows = _dev_rows(data_dir)
+    articles = [Article(id=str(r["id"]), text=str(r["text"])) for r in rows]
+    raw_models = replace(models, calibrator=IDENTITY)
+    scores: list[float] = []
+    right: list[bool] = []
+    for row, (_, findings) in zip(rows, iter_findings(articles, models=raw_models), strict=True):
+        for event in findings.events:
+            scores.append(event.confidence)
+            right.append(
+                is_right(event.type, row.get("plover_type"), row.get("acled_sub_event_type"))
+            )
+    return scores, right
+
+
+def _dev_rows(data_dir: Path) -> list[dict[str, Any]]:
+    import json
+
+    rows = []
+    for path in sorted((data_dir / "dev").glob("*.jsonl")):
+        rows += [
+            json.loads(line)
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+    return rows
+
+
+def calibration_report(scores: Sequence[float], right: Sequence[bool]) -> tuple[Any, str]:
+    """Fit on even-numbered events, show reliability on the odd ones; then fit on all."""
+    from eventscribe.calibration import fit, reliability, render_reliability
+
+    held_in = fit(scores[::2], right[::2])
+    test_raw, test_right = scores[1::2], right[1::2]
+    lines = [
+        f"dev events: {len(scores)} ({sum(right)} right)",
+        "held-out half, raw scores:",
+        render_reliability(reliability(test_raw, test_right)),
+        "held-out half, calibrated on the other half:",
+        render_reliability(reliability([held_in(s) for s in test_raw], test_right)),
+    ]
+    return fit(scores, right), "\n".join(lines)

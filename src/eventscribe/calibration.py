@@ -1,0 +1,117 @@
+"""Confidence calibration: map the extractor's raw event scores to "share of such events right".
+
+`eventscribe calibrate` runs the whole pipeline over the dev sentences of data/training (each
+sentence as its own article), marks each emitted event right or wrong against the sentence's
+label, and fits an isotonic (monotone) map from raw score to observed precision. The map is a
+handful of (raw, calibrated) knots in ``resources/calibration.json``; the pipeline applies it
+by linear interpolation, so a calibrated 0.8 means about 80% of such events were right.
+
+An event is right when its PLOVER type is the sentence's labelled type; when the sentence is a
+protest met with force (ACLED "Protest with intervention" / "Excessive force against
+protesters"), COERCE and ASSAULT events are right too, since the sentence reports both the
+protest and the force. Any event in a sentence labelled as no event is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eventscribe.errors import ModelError
+
+PACKAGED = "calibration.json"
+_FORCE_ON_PROTEST = {"Protest with intervention", "Excessive force against protesters"}
+
+
+@dataclass(slots=True, frozen=True)
+class Calibrator:
+    """A monotone piecewise-linear map from raw score to calibrated confidence."""
+
+    knots_x: tuple[float, ...]
+    knots_y: tuple[float, ...]
+
+    def __call__(self, raw: float) -> float:
+        """Return the calibrated confidence of a raw score (rounded to 3 places)."""
+        if not self.knots_x:
+            return raw
+        return round(float(np.interp(raw, self.knots_x, self.knots_y)), 3)
+
+
+IDENTITY = Calibrator(knots_x=(), knots_y=())
+
+
+def load_calibrator(path: Path | None = None) -> Calibrator:
+    """Load the calibration map, by default the packaged one."""
+    source = path or resources.files("eventscribe.resources").joinpath(PACKAGED)
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+        return Calibrator(knots_x=tuple(data["x"]), knots_y=tuple(data["y"]))
+    except (OSError, KeyError, ValueError) as exc:
+        raise ModelError(
+            f"cannot load the calibration map {source}: {exc}; rebuild it with "
+            "`eventscribe calibrate` or reinstall eventscribe"
+        ) from exc
+
+
+def is_right(event_type: str, gold_type: str | None, gold_acled: str | None) -> bool:
+    """Tell whether an event emitted for a labelled sentence counts as right (see above)."""
+    if gold_type is None:
+        return False
+    if event_type == gold_type:
+        return True
+    return gold_acled in _FORCE_ON_PROTEST and event_type in ("COERCE", "ASSAULT")
+
+
+def fit(raw: Sequence[float], right: Sequence[bool]) -> Calibrator:
+    """Fit an isotonic map from raw scores to the share right (needs scikit-learn)."""
+    try:
+        from sklearn.isotonic import IsotonicRegression
+    except ImportError as exc:
+        raise ModelError(
+            "calibrating needs scikit-learn: pip install 'eventscribe[train]'"
+        ) from exc
+    model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    model.fit(np.asarray(raw, dtype=float), np.asarray(right, dtype=float))
+    xs = [round(float(x), 4) for x in model.X_thresholds_]
+    ys = [round(float(y), 4) for y in model.y_thresholds_]
+    return Calibrator(knots_x=tuple(xs), knots_y=tuple(ys))
+
+
+def save(calibrator: Calibrator, path: Path, *, meta: dict[str, Any]) -> None:
+    """Write the map as JSON (knots plus how it was made)."""
+    data = {"x": list(calibrator.knots_x), "y": list(calibrator.knots_y), "meta": meta}
+    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def reliability(
+    scores: Sequence[float], right: Sequence[bool], *, bins: int = 10
+) -> list[tuple[float, float, int, int, float]]:
+    """Return (low, high, right, total, mean score) per confidence bin that has events."""
+    table = []
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = [
+            (s, r)
+            for s, r in zip(scores, right, strict=True)
+            if low <= s < high or (b == bins - 1 and s == 1.0)
+        ]
+        if inside:
+            mean = sum(s for s, _ in inside) / len(inside)
+            table.append((low, high, sum(r for _, r in inside), len(inside), mean))
+    return table
+
+
+def render_reliability(table: Sequence[tuple[float, float, int, int, float]]) -> str:
+    """Return a reliability table as text."""
+    lines = ["  bin        events  right  share right  mean confidence"]
+    for low, high, right, total, mean in table:
+        lines.append(
+            f"  {low:.1f}-{high:.1f}  {total:8d}  {right:5d}  {right / total:11.2f}  {mean:15.2f}"
+        )
+    return "\n".join(lines)
