@@ -19,7 +19,12 @@ from eventscribe.calibration import IDENTITY, Calibrator, load_calibrator
 from eventscribe.config import Settings
 from eventscribe.errors import ModelError
 from eventscribe.extract.actors import ActorDictionary, find_actors, load_actor_dictionary
-from eventscribe.extract.classifier import load_classifier, make_scorer
+from eventscribe.extract.classifier import (
+    EventClassifier,
+    load_classifier,
+    make_scorer,
+    refine_events,
+)
 from eventscribe.extract.counts import CountMention, find_counts
 from eventscribe.extract.dates import find_dates
 from eventscribe.extract.events import Lexicon, extract_events, load_lexicon
@@ -51,7 +56,8 @@ class Models:
     gazetteer: Gazetteer
     actors: ActorDictionary
     lexicon: Lexicon
-    scorer: SentenceScorer | None = None  # the trained sentence classifier, for recall
+    classifier: EventClassifier | None = None  # refines ACLED sub-types, vetoes non-events
+    scorer: SentenceScorer | None = None  # the classifier as a sentence scorer, for recall
     calibrator: Calibrator = IDENTITY  # raw event score -> calibrated confidence
     language: str = "en"
 
@@ -61,12 +67,14 @@ def load_models(settings: Settings | None = None) -> Models:
     settings = settings or Settings()
     cache = Path(settings.cache_dir) if settings.cache_dir else None
     lexicon = load_lexicon([Path(p) for p in settings.lexicon_files])
+    classifier = load_classifier()
     return Models(
         nlp=load_nlp(),
         gazetteer=load_gazetteer(cache_dir=cache),
         actors=load_actor_dictionary([Path(p) for p in settings.actor_files]),
         lexicon=lexicon,
-        scorer=make_scorer(load_classifier(), lexicon=lexicon),
+        classifier=classifier,
+        scorer=make_scorer(classifier, lexicon=lexicon),
         calibrator=load_calibrator(),
         language=settings.language,
     )
@@ -93,6 +101,8 @@ def extract_findings(parsed: Parsed, *, models: Models) -> Findings:
         fallback_place=focus_place(places),
         scorer=models.scorer,
     )
+    if models.classifier is not None:
+        events = refine_events(events, doc, models.classifier)
     findings.events = [
         replace(e, confidence=models.calibrator(e.confidence)) for e in link_reactions(events)
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from eventscribe.errors import ModelError
+from eventscribe.extract.taxonomy import ACLED_SUB_EVENT_TYPES
 from eventscribe.extract.triggers import (
     Candidate,
     LexEntry,
@@ -26,9 +27,10 @@ from eventscribe.extract.triggers import (
     SentenceScorer,
     score_sentence,
 )
+from eventscribe.records import Event
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span
 
 NONE = "-"  # the class "no event of this taxonomy"
 HEADS = ("plover", "acled")
@@ -283,3 +285,80 @@ def make_scorer(
         return [Candidate(type=type_, mode=mode, score=prob, anchor=None, entry=entry)]
 
     return score
+
+
+def refine_events(
+    events: Sequence[Event],
+    doc: Doc,
+    classifier: EventClassifier,
+    *,
+    sub_threshold: float = 0.85,
+    veto_threshold: float = 0.9,
+    veto_factor: float = 0.5,
+) -> list[Event]:
+    """Let the classifier's view of each evidence sentence refine the rule-coded events.
+
+    Two moves, both conservative: (1) when the classifier is sure (>= ``sub_threshold``) of an
+    ACLED sub-event type that fits the event's PLOVER type in the training data, that sub-type
+    (and its ACLED event type) replaces the crosswalk's default, e.g. an ASSAULT coded "Attack"
+    whose sentence is plainly an airstrike; (2) when it is sure the sentence reports no event
+    (>= ``veto_threshold``), the event's raw score is scaled by ``veto_factor``; calibration
+    then maps it down. Events with contexts keep their null ACLED type.
+    """
+    allowed: dict[str, list[str]] = classifier.meta.get("pairings", {})
+    cache: dict[tuple[int, int], dict[str, list[tuple[str, float]]]] = {}
+    refined = []
+    for event in events:
+        key = (event.evidence.start, event.evidence.end)
+        if key not in cache:
+            span = doc.char_span(*key, alignment_mode="expand")
+            cache[key] = classifier.predict(span) if span is not None else {}
+        refined.append(
+            _refine(event, cache[key], allowed, sub_threshold, veto_threshold, veto_factor)
+        )
+    return refined
+
+
+def _refine(
+    event: Event,
+    ranked: dict[str, list[tuple[str, float]]],
+    allowed: dict[str, list[str]],
+    sub_threshold: float,
+    veto_threshold: float,
+    veto_factor: float,
+) -> Event:
+    if not ranked:
+        return event
+    changes: dict[str, Any] = {}
+    none_prob = dict(ranked["plover"]).get(NONE, 0.0)
+    if none_prob >= veto_threshold:
+        changes["confidence"] = event.confidence * veto_factor
+    sub, prob = next((c, p) for c, p in ranked["acled"] if c != NONE)
+    fits = prob >= sub_threshold and event.type in allowed.get(sub, ()) and not event.contexts
+    if fits and _may_replace(event.type, event.acled_sub_event_type, sub):
+        changes["acled_sub_event_type"] = sub
+        changes["acled_event_type"] = ACLED_SUB_EVENT_TYPES[sub]
+    return replace(event, **changes) if changes else event
+
+
+_PROTEST_RANK = {
+    "Peaceful protest": 0,
+    "Protest with intervention": 1,
+    "Excessive force against protesters": 2,
+}
+_NEVER_CODED = frozenset({"PROTEST"})  # strikes and boycotts stay uncoded by ACLED (no gathering)
+
+
+def _may_replace(type_: str, current: str | None, proposed: str) -> bool:
+    """Tell whether the classifier's sub-type may replace the rules' one.
+
+    The rules see the whole article (force reported in the next sentence escalates a protest),
+    the classifier one sentence: so a protest sub-type may only go up (peaceful -> intervention
+    -> excessive force), only the generic "Attack" of an assault may become a specific one, and
+    otherwise only an uncoded event of a type ACLED codes gets a sub-type.
+    """
+    if current in _PROTEST_RANK and proposed in _PROTEST_RANK:
+        return _PROTEST_RANK[proposed] > _PROTEST_RANK[current]
+    if current == "Attack":
+        return type_ == "ASSAULT"
+    return current is None and type_ not in _NEVER_CODED
