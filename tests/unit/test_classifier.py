@@ -96,3 +96,38 @@ def test_scorer_defers_to_the_lexicon_and_respects_the_threshold() -> None:
         and proposed[0].entry.acled_sub == "Remote explosive/landmine/IED"
     )
     assert make_scorer(classifier, lexicon=lexicon, threshold=0.999)(blast[:]) == []
+
+
+def test_protest_sub_type_only_escalates() -> None:
+    from eventscribe.extract.classifier import _may_replace
+
+    assert _may_replace("PROTEST", "Peaceful protest", "Excessive force against protesters")
+    assert not _may_replace(
+        "PROTEST", "Excessive force against protesters", "Protest with intervention"
+    )
+    assert _may_replace("ASSAULT", "Attack", "Air/drone strike")
+    assert not _may_replace("ASSAULT", "Armed clash", "Attack")
+    assert not _may_replace("PROTEST", None, "Peaceful protest")  # a strike stays uncoded
+    assert _may_replace("COERCE", None, "Other")
+
+
+def test_refine_damps_a_sentence_read_as_no_event() -> None:
+    from eventscribe.extract.classifier import refine_events
+    from eventscribe.records import Event, Evidence
+
+    features, labels = _toy()
+    classifier = train_classifier(features, labels, min_count=1, c=10.0)
+    classifier.meta["pairings"] = pairings(labels["plover"], labels["acled"])
+    doc = spacy.blank("en")("match goal")
+    for token, lemma in zip(doc, ["match", "goal"], strict=True):
+        token.lemma_ = lemma
+    event = Event(
+        event_id="e",
+        type="ASSAULT",
+        confidence=0.8,
+        evidence=Evidence(text="match goal", start=0, end=10),
+    )
+    [damped] = refine_events([event], doc, classifier, veto_threshold=0.5)
+    assert damped.confidence == pytest.approx(0.4)
+    [kept] = refine_events([event], doc, classifier, veto_threshold=0.9999)
+    assert kept.confidence == 0.8
