@@ -124,7 +124,7 @@ def run(
     settings = _settings(db=db, max_bytes=max_bytes, batch_size=batch_size)
     started = time.monotonic()
     models = load_models(settings)
-    progress = None if quiet else _progress_printer(started)
+    progress = None if quiet else _progress_printer(started, _count(inputs))
     with open_store(settings.db) as store:
         summary = run_into(
             _read(inputs, settings, published),
@@ -138,16 +138,35 @@ def run(
     _print_summary(summary, settings.db, time.monotonic() - started)
 
 
-def _progress_printer(started: float) -> Callable[[Any], None]:
+def _count(inputs: tuple[str, ...]) -> int | None:
+    from eventscribe.ingest.files import count_items
+
+    return count_items(inputs)
+
+
+def _progress_printer(started: float, total: int | None) -> Callable[[Any], None]:
+    """Return a callback printing done/total, rate and ETA on one rewritten stderr line."""
+
     def show(summary: Any) -> None:
         elapsed = max(time.monotonic() - started, 1e-9)
+        rate = summary.articles / elapsed
+        done = f"{summary.articles}/{total}" if total else f"{summary.articles}"
+        eta = ""
+        if total and rate > 0:
+            eta = f", ETA {_clock(max(total - summary.articles, 0) / rate)}"
         line = (
-            f"\r{summary.articles} articles ({summary.articles / elapsed:.1f}/s), "
-            f"{summary.events} events, {len(summary.failures)} failures"
+            f"\r{done} articles ({rate:.1f}/s{eta}), {summary.events} events, "
+            f"{len(summary.failures)} failures"
         )
         click.echo(line, err=True, nl=False)
 
     return show
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
 
 
 def _print_summary(summary: Any, db: str, seconds: float) -> None:

@@ -134,3 +134,19 @@ def test_reading_is_lazy(tmp_path: Path) -> None:
     (tmp_path / "many.jsonl").write_text(lines, encoding="utf-8")
     items = read_inputs([str(tmp_path / "many.jsonl"), str(tmp_path / "missing.txt")])
     assert next(items).id == "0"  # the missing file is not looked at yet
+
+
+def test_count_items_matches_what_read_inputs_yields(tmp_path: Path) -> None:
+    from eventscribe.ingest.files import count_items
+
+    (tmp_path / "a.txt").write_text("Police fired tear gas.\n")
+    (tmp_path / "b.jsonl").write_text(
+        '{"id": 1, "text": "x"}\n\nnot json\n{"id": 2, "text": "y"}\n'
+    )
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.html").write_text("<p>Hi</p>")
+    inputs = [str(tmp_path), str(tmp_path / "missing.txt")]
+    assert count_items(inputs) == len(list(read_inputs(inputs))) == 6
+    (tmp_path / "feed.rss").write_text("<rss/>")
+    assert count_items([str(tmp_path)]) is None
+    assert count_items(["-"]) is None

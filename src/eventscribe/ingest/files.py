@@ -117,3 +117,38 @@ def _read_limited(path: Path, *, max_bytes: int) -> bytes:
 def _os_message(what: str, error: OSError) -> str:
     reason = error.strerror or str(error)
     return f"{what} ({reason}); check that it exists and that you may read it"
+
+
+def count_items(inputs: Sequence[str]) -> int | None:
+    """Return how many items read_inputs will yield, or None when that cannot be known cheaply.
+
+    Text and HTML files count one each and JSONL files their non-blank lines (a fast byte scan);
+    feeds, WARC archives, URLs and stdin make the total unknown. Used for a progress bar's ETA.
+    """
+    total = 0
+    for given in inputs:
+        if given == "-" or given.lower().startswith(FEED_URL_PREFIXES):
+            return None
+        paths = walk_inputs(Path(given)) if os.path.isdir(given) else iter([Path(given)])
+        for path in paths:
+            if isinstance(path, IngestFailure):
+                total += 1
+                continue
+            count = _count_file(path)
+            if count is None:
+                return None
+            total += count
+    return total
+
+
+def _count_file(path: Path) -> int | None:
+    name = path.name.lower()
+    if name.endswith((*WARC_SUFFIXES, *FEED_SUFFIXES)):
+        return None
+    if not name.endswith(".jsonl"):
+        return 1
+    try:
+        with path.open("rb") as f:
+            return sum(1 for line in f if line.strip())
+    except OSError:
+        return 1  # read_inputs reports it as one failure
