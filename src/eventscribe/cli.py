@@ -124,7 +124,7 @@ def run(
     settings = _settings(db=db, max_bytes=max_bytes, batch_size=batch_size)
     started = time.monotonic()
     models = load_models(settings)
-    progress = None if quiet else _progress_printer(started, _count(inputs))
+    progress = None if quiet else _progress_printer(started, _count_inputs(inputs))
     with open_store(settings.db) as store:
         summary = run_into(
             _read(inputs, settings, published),
@@ -138,7 +138,7 @@ def run(
     _print_summary(summary, settings.db, time.monotonic() - started)
 
 
-def _count(inputs: tuple[str, ...]) -> int | None:
+def _count_inputs(inputs: tuple[str, ...]) -> int | None:
     from eventscribe.ingest.files import count_items
 
     return count_items(inputs)
