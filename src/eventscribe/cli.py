@@ -104,7 +104,7 @@ def extract(
 @main.command()
 @_input_options
 @click.option("--db", help=DB_HELP)
-@click.option("--quiet", is_flag=True, help="No progress line.")
+@click.option("--quiet", is_flag=True, help="No progress line (it shows only on a terminal).")
 def run(
     inputs: tuple[str, ...],
     db: str | None,
@@ -124,7 +124,8 @@ def run(
     settings = _settings(db=db, max_bytes=max_bytes, batch_size=batch_size)
     started = time.monotonic()
     models = load_models(settings)
-    progress = None if quiet else _progress_printer(started, _count_inputs(inputs))
+    show = not quiet and sys.stderr.isatty()  # a rewritten line only makes sense on a terminal
+    progress = _progress_printer(started, _count_inputs(inputs)) if show else None
     with open_store(settings.db) as store:
         summary = run_into(
             _read(inputs, settings, published),
