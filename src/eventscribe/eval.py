@@ -215,6 +215,8 @@ def _same(name: str, gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
         return _fold(g) == _fold(p) or _fold(g) in _aliases(pred)
     if name in ("source_actors", "target_actors"):
         return bool(g) and bool(g & (p | _alias_set(pred, name)))
+    if name == "claimed_by":  # gold "army" matches a predicted "Congolese military" by its text
+        return g is not None and (g == p or g in _alias_set(pred, name))
     return bool(g == p)
 
 
@@ -232,7 +234,8 @@ def _aliases(event: Mapping[str, Any]) -> set[str]:
 
 def _alias_set(event: Mapping[str, Any], name: str) -> set[str]:
     names: set[str] = set()
-    for actor in event.get(name) or []:
+    value = event.get(name) or []
+    for actor in [value] if isinstance(value, dict) else value:
         if isinstance(actor, dict):
             names.add(str(actor.get("text", "")).lower())
             names.update(a.lower() for a in actor.get("aliases", []))

@@ -355,3 +355,30 @@ def test_focus_place_beats_a_bare_mention_of_its_country(lexicon: Lexicon) -> No
     other = Place(name="Gaza", text="Gaza", start=0, end=0, country="PSE", precision="city")
     assert _extract(doc, lexicon, places=[country], fallback_place=focus)[0].location is focus
     assert _extract(doc, lexicon, places=[country], fallback_place=other)[0].location is country
+
+
+def test_reliability_map_is_monotone_and_keeps_the_drop_threshold() -> None:
+    from eventscribe.extract.events import reliability
+
+    scores = [reliability(x / 20) for x in range(21)]
+    assert scores == sorted(scores)
+    assert reliability(0.3) == pytest.approx(0.3) and reliability(0.29) < 0.3
+    assert reliability(1.0) < 1.0
+
+
+def test_habitual_sentence_is_recognised() -> None:
+    from eventscribe.extract.events import habitual
+
+    nlp = spacy.blank("en")
+    assert habitual(nlp("Protests break out almost every summer in the south.")[:])
+    assert not habitual(nlp("Protesters marched on Monday.")[:])
+
+
+def test_sport_article_is_off_domain_but_a_strike_report_is_not() -> None:
+    from eventscribe.extract.events import article_domain
+
+    nlp = spacy.blank("en")
+    sport = nlp("The goalkeeper saved a penalty in the derby and the referee blew the whistle.")
+    news = nlp("Soldiers fired on protesters near the ministry as the opposition called a strike.")
+    assert article_domain(sport) < 0.3
+    assert article_domain(news) == 1.0

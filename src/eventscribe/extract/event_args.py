@@ -248,8 +248,8 @@ def _verb_agents(verb: Token) -> list[Token]:
     tok = verb
     for _ in range(5):
         subj = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
-        if subj:
-            return [_resolve_subject(subj[0], tok)]
+        if subj:  # "LAGOS, Nigeria — Angry youths set fire": the nearest subject, not the dateline
+            return [_resolve_subject(subj[-1], tok)]
         agent = [g for c in tok.children if c.dep_ == "agent" for g in c.children]
         if agent or any(c.dep_ == "nsubjpass" for c in tok.children):
             return [g for g in agent if g.dep_ == "pobj"]
@@ -387,7 +387,18 @@ def _aux_words(*toks: Token) -> set[str]:
 def _is_negated(anchor: Token, verb: Token) -> bool:
     dets = {c.lower_ for c in anchor.children if c.dep_ == "det"}
     negs = {c.lower_ for t in (anchor, verb) for c in t.children if c.dep_ == "neg"}
-    return bool(negs) or "no" in dets
+    return bool(negs) or "no" in dets or _nobody_did(verb)
+
+
+def _nobody_did(verb: Token) -> bool:
+    """Tell "no one was killed", "nobody asked us" (a negative subject) from a real agent."""
+    for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+        words = {subj.lower_} | {c.lower_ for c in subj.children if c.dep_ == "det"}
+        if words & {"nobody", "none", "nothing", "no"} or (
+            subj.text.lower() == "one" and any(c.lower_ == "no" for c in subj.children)
+        ):
+            return True
+    return False
 
 
 def _is_future(

@@ -248,11 +248,15 @@ def _pos_ok(pos: str, tok: Token) -> bool:
 
 def _flags_allow(entry: LexEntry, doc: Doc, tokens: tuple[int, ...]) -> bool:
     head = doc[tokens[0]]
-    if len(tokens) == 1 and head.dep_ == "compound" and _is_human(head.head):
-        return False  # "aid workers", "strike leaders": a kind of person, not an event
-    if entry.type in tx.STATEMENT_TYPES and head.dep_ == "acl" and head.tag_ == "VBN":
-        return False  # "two men accused of theft": a description, not a statement
+    if not _sense_ok(entry, head, len(tokens)):
+        return False
     objects = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass", "oprd", "attr")]
+    if "place-obj" in entry.flags and not _takes_place(head, objects):
+        return False
+    if "obj-troops" in entry.flags and any(o.lemma_.lower() not in _TROOPS for o in objects):
+        return False  # "withdraw the bill", "pulled out the bodies": not a military retreat
+    if "modal-comp" in entry.flags and not _announces_action(head):
+        return False  # "agencies warned that camps were full": a warning, not a threat
     if "oprd" in entry.flags and not any(c.dep_ == "oprd" for c in head.subtree):
         return False
     if "plural" in entry.flags and not head.lower_.endswith("s"):
@@ -267,6 +271,154 @@ def _flags_allow(entry: LexEntry, doc: Doc, tokens: tuple[int, ...]) -> bool:
             if not any(o.lemma_.lower() in wanted for o in objects):
                 return False
     return True
+
+
+def _sense_ok(entry: LexEntry, head: Token, length: int) -> bool:
+    """Reject trigger words used in a sense that names no event (names, kinds, purposes)."""
+    if _in_name(head):
+        return False  # "Tucson Teachers Alliance", "March": part of a name or a date
+    kind = _is_human(head.head) or head.head.lemma_.lower() in _KIND_HEADS
+    if length == 1 and head.dep_ == "compound" and kind:
+        return False  # "aid workers", "anti-riot units", "strike leaders": a kind
+    described = head.dep_ == "acl" and head.tag_ in ("VBN", "VBG")
+    if entry.type in tx.STATEMENT_TYPES and described and head.head.lemma_ not in _SPEECH_NOUNS:
+        return False  # "men accused of theft", "articles criticising": a description
+    if entry.type == "PROTEST" and head.dep_ == "pobj" and head.head.lower_ == "in":
+        return head.lemma_.lower() != "protest"  # "in protest at": a purpose, not an event
+    if entry.type in tx.PHYSICAL_TYPES and _is_stopped(head):
+        return False  # "to end the fighting", "a halt to attacks": what is not to happen
+    return not _asked_anonymity(head)
+
+
+def _in_name(tok: Token) -> bool:
+    if tok.ent_type_ in ("DATE", "TIME"):
+        return True
+    if tok.ent_type_ not in _NAME_ENTS or not tok.text[:1].isupper() or tok.i == tok.sent.start:
+        return False
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return ent is not None and len(ent) >= 2
+
+
+def _is_stopped(tok: Token) -> bool:
+    """Tell "an end to two years of fighting" (what should stop) from a report of fighting."""
+    while tok.dep_ in ("dobj", "pobj", "prep") and tok.head.i != tok.i:
+        tok = tok.head
+        if tok.lemma_.lower() in _STOPPERS:
+            return True
+    return False
+
+
+def _asked_anonymity(tok: Token) -> bool:
+    """Tell "a resident who asked not to be named" (no request) from real asking."""
+    if tok.lemma_.lower() not in ("ask", "request"):
+        return False
+    return any(c.lemma_.lower() in ("name", "identify") for c in tok.children if c.dep_ == "xcomp")
+
+
+def _takes_place(head: Token, objects: list[Token]) -> bool:
+    """Tell whether a capture verb takes a place: "seized Kibabi", "the town they seized"."""
+    if head.dep_ == "relcl":
+        objects = [*objects, head.head]
+    return any(_is_place_word(o) for o in objects)
+
+
+def _is_place_word(tok: Token) -> bool:
+    if tok.ent_type_ in ("GPE", "LOC", "FAC") or tok.lemma_.lower() in _PLACE_NOUNS:
+        return True
+    return tok.pos_ == "PROPN" and tok.ent_type_ not in ("PERSON", "NORP")
+
+
+def _announces_action(head: Token) -> bool:
+    """Tell whether a warning announces what the speaker will do ("would call a strike")."""
+    for tok in head.subtree:
+        if tok.lower_ in ("will", "would", "'ll", "could", "might", "shall") and tok.dep_ == "aux":
+            return True
+        if tok.dep_ == "mark" and tok.lower_ in ("if", "unless"):
+            return True
+    return any(c.dep_ == "xcomp" for c in head.children)
+
+
+_NAME_ENTS = frozenset({"ORG", "PERSON", "GPE", "LOC", "FAC", "WORK_OF_ART", "LAW", "PRODUCT"})
+_KIND_HEADS = frozenset(
+    (
+        "agency",
+        "group",
+        "organisation",
+        "organization",
+        "police",
+        "unit",
+        "squad",
+        "official",
+        "leader",
+        "committee",
+        "gear",
+        "vehicle",
+        "song",
+        "law",
+        "fund",
+        "hotline",
+        "zone",
+    )
+)
+_SPEECH_NOUNS = frozenset(
+    (
+        "statement",
+        "letter",
+        "message",
+        "resolution",
+        "post",
+        "tweet",
+        "speech",
+        "communique",
+        "declaration",
+        "remark",
+        "report",
+        "petition",
+        "video",
+        "interview",
+    )
+)
+_STOPPERS = frozenset(["end", "halt", "stop", "cessation", "cease", "prevent", "avoid", "curb"])
+_PLACE_NOUNS = frozenset(
+    (
+        "town",
+        "village",
+        "city",
+        "base",
+        "post",
+        "camp",
+        "airport",
+        "district",
+        "area",
+        "hill",
+        "border",
+        "crossing",
+        "port",
+        "outpost",
+        "garrison",
+        "territory",
+        "region",
+        "province",
+    )
+)
+_TROOPS = frozenset(
+    (
+        "troop",
+        "force",
+        "soldier",
+        "army",
+        "unit",
+        "personnel",
+        "diplomat",
+        "staff",
+        "ambassador",
+        "embassy",
+        "contingent",
+        "peacekeeper",
+        "mission",
+        "fighter",
+    )
+)
 
 
 def _is_human(tok: Token) -> bool:
