@@ -7,6 +7,7 @@ lowering one also needs ``--allow-lower-quality`` (say why in the commit message
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +70,7 @@ def scores(models: Models) -> dict[str, float]:
 def test_quality_does_not_regress(scores: dict[str, float], request: pytest.FixtureRequest) -> None:
     floors: dict[str, Any] = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
     if request.config.getoption("--update-quality-baseline"):
+        scores = {k: math.floor(v * 10_000) / 10_000 for k, v in scores.items()}
         lowered = {k: (floors[k], v) for k, v in scores.items() if k in floors and v < floors[k]}
         if lowered and not request.config.getoption("--allow-lower-quality"):
             pytest.fail(f"refusing to lower floors {lowered}; add --allow-lower-quality")
