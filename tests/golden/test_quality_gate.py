@@ -62,9 +62,20 @@ def _sample_scores(models: Models) -> dict[str, float]:
     return {f"sample.{s.name}.f1": s.f1 for s in report.fields if s.name in wanted}
 
 
+def _heldout_scores(models: Models) -> dict[str, float]:
+    """The held-out gold articles (never tuned on) carry their own text."""
+    from eventscribe.ingest import read_jsonl as read_articles
+
+    path = REPO / "data" / "gold" / "events-heldout.jsonl"
+    items = list(read_articles(path.read_text(encoding="utf-8").splitlines(), origin=str(path)))
+    predicted = {f.id: to_json(f) for _, f in iter_findings(items, models=models)}
+    report = evaluate(read_jsonl(path), predicted)
+    return {f"heldout.{s.name}.f1": s.f1 for s in report.fields if s.name in ("event", "type")}
+
+
 @pytest.fixture(scope="module")
 def scores(models: Models) -> dict[str, float]:
-    return {**_classifier_scores(models), **_sample_scores(models)}
+    return {**_classifier_scores(models), **_sample_scores(models), **_heldout_scores(models)}
 
 
 def test_quality_does_not_regress(scores: dict[str, float], request: pytest.FixtureRequest) -> None:
