@@ -9,7 +9,7 @@ import pytest
 
 from eventscribe.errors import InputError
 from eventscribe.ingest import read_text
-from eventscribe.ingest.text import split_header
+from eventscribe.ingest.text import dateline_date, split_header
 
 BODY = (
     "Not only has the Iranian Regime faced a backlash from the Iranian people, but this "
@@ -109,3 +109,39 @@ def test_control_characters_without_nul_are_refused() -> None:
 def test_empty_or_whitespace_is_refused(raw: bytes) -> None:
     with pytest.raises(InputError, match="empty article"):
         read_text(raw, id="empty.txt")
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("BAGHDAD, 16 July 2025 — The ministry said", "2025-07-16"),
+        ("LAGOS, Nigeria, March 3, 2024 (Wire) — Police said", "2024-03-03"),
+        ("NEW DELHI, Jan. 5, 2023 - Farmers marched", "2023-01-05"),
+        ("KYIV, Ukraine, 12th June 2024: Sirens sounded", "2024-06-12"),
+        ("Rio de Janeiro, Brazil, 9 Sept 2021 – Teachers struck", "2021-09-09"),
+    ],
+)
+def test_a_dated_dateline_sets_the_publication_date(opening: str, expected: str) -> None:
+    article = read_text(f"Headline here\n\n{opening} on Monday.".encode(), id="a.txt")
+    assert article.published == expected
+    assert article.text.startswith(opening)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "TEHRAN (Reuters) - Workers went on strike",  # dateline without a date
+        "Paris, Texas, 31 February 2024 - Residents",  # no such day
+        "The protest, 3 May 2024 - was the largest",  # not a place before the date
+        "Police said on 3 May 2024 - in a statement",  # a date inside a sentence
+        "NAIROBI, May 2024 — Doctors went on strike",  # no day: not a full date
+    ],
+)
+def test_no_full_dateline_leaves_the_publication_date_unset(opening: str) -> None:
+    assert dateline_date(opening) is None
+    assert read_text(opening.encode(), id="a.txt").published is None
+
+
+def test_a_dateline_later_in_the_text_is_ignored() -> None:
+    text = "Doctors went on strike.\n\nNAIROBI, 4 May 2024 — More joined."
+    assert read_text(text.encode(), id="a.txt").published is None

@@ -398,14 +398,29 @@ def _may_be_person(ent: Span, span: Span, dictionary: ActorDictionary) -> bool:
     known = dictionary.named.get(span.text)
     if known is not None:
         return known.kind == "person"
-    if ent.label_ == "PERSON":
-        return True
+    if ent.label_ == "PERSON":  # not "Riot" in "Riot police", nor "Kyiv" in "in Kyiv"
+        return not _modifies_group_word(span, dictionary) and not _one_word_setting(span)
     words = [t for t in span if not t.is_punct]
     if ent.label_ not in ("ORG", "GPE", "NORP") or not 2 <= len(words) <= 3:
         return False
     if any(t.lower_ in _ORG_WORDS or not t.text[:1].isupper() for t in words):
         return False
     return not _is_generic(span.text, dictionary)
+
+
+def _one_word_setting(span: Span) -> bool:
+    return (
+        len(span) == 1
+        and span.start > 0
+        and span.doc[span.start - 1].lower_ in (_SETTING_PREPOSITIONS)
+    )
+
+
+def _modifies_group_word(span: Span, dictionary: ActorDictionary) -> bool:
+    """Tell a capitalised modifier the tagger calls PERSON ("Riot police") from a name."""
+    token = span[-1]
+    role = dictionary.roles.get(token.head.lower_)
+    return len(span) == 1 and token.dep_ == "compound" and role is not None and role.use == "group"
 
 
 def _title_in_apposition(span: Span, dictionary: ActorDictionary) -> Span | None:
@@ -547,6 +562,10 @@ def _named_mentions(doc: Doc, dictionary: ActorDictionary) -> list[_Mention]:
     for match in dictionary.named_pattern().finditer(text):
         entry = dictionary.named[_surface_key(match.group(), dictionary.named)]
         start, end = match.start(), _extend_org_tail(text, match.end(), entry)
+        end = _extend_branch(text, end, entry, dictionary)
+        span = _tokens_at(doc, start, end)
+        if span is not None and _in_dateline(doc, span):
+            continue  # "LAGOS, Nigeria (Reuters) -" names the desk and its agency
         if entry.kind == "state" and not _is_state_actor(doc, start, end, dictionary):
             continue
         actor = _actor_from_entry(entry, text[start:end], start, end)
@@ -564,6 +583,17 @@ def _extend_org_tail(text: str, end: int, entry: NamedActor) -> int:
         return end
     tail = re.match(r"\s+(" + "|".join(_ORG_TAILS) + r")\b", text[end : end + 20])
     return end + tail.end() if tail else end
+
+
+def _extend_branch(text: str, end: int, entry: NamedActor, dictionary: ActorDictionary) -> int:
+    """Take in the country of a national branch: "Amnesty International Kenya" is Amnesty."""
+    if entry.country not in ("NGO", "IGO") or not text.startswith(" ", end):
+        return end
+    match = dictionary.named_pattern().match(text, end + 1)
+    if match is None or re.match(r"\w", text[match.end() : match.end() + 1]):
+        return end
+    country = dictionary.named[_surface_key(match.group(), dictionary.named)]
+    return match.end() if country.kind == "state" else end
 
 
 def _actor_from_entry(entry: NamedActor, text: str, start: int, end: int) -> Actor:
@@ -593,7 +623,24 @@ def _is_state_actor(doc: Doc, start: int, end: int, dictionary: ActorDictionary)
     if _role_follows(after, dictionary):
         return False
     before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    if before == "," and _qualifies_place(doc[span.start - 2], dictionary):
+        return False  # "Atlanta, Georgia", "LAGOS, Nigeria": the region of a place
     return before not in _LOCATIVE and span.root.dep_ != "compound"
+
+
+def _qualifies_place(token: Token, dictionary: ActorDictionary) -> bool:
+    """Tell a town before "<town>, <country>" from a list of countries ("Iran, Iraq")."""
+    named_place = token.ent_type_ in ("GPE", "LOC") or (
+        token.pos_ == "PROPN" and token.ent_type_ not in ("PERSON", "ORG", "NORP")
+    )
+    return named_place and _surface_or_none(token.text, dictionary) is None
+
+
+def _surface_or_none(text: str, dictionary: ActorDictionary) -> str | None:
+    try:
+        return _surface_key(text, dictionary.named)
+    except KeyError:
+        return None
 
 
 def _role_follows(after: str, dictionary: ActorDictionary) -> bool:
@@ -612,12 +659,16 @@ def _is_metonym(doc: Doc, start: int, end: int) -> bool:
 
 def _org_entity_mentions(doc: Doc, dictionary: ActorDictionary) -> list[_Mention]:
     mentions = []
+    places: set[int] = set()  # ends of ORG entities read as places
     for ent in doc.ents:
         if ent.label_ != "ORG" or len(ent.text) < 2:
             continue
         span = ent[1:] if ent[0].lower_ == "the" and len(ent) > 1 else ent
         if _is_generic(span.text, dictionary) or _in_dateline(doc, span):
             continue  # "the Regime" is a role, coded by _group_mentions
+        if _mislabelled_place(span, places):
+            places.add(span.end)
+            continue
         country, sector = _code_org_name(span.text, dictionary)
         actor = Actor(
             name=" ".join(span.text.split()),
@@ -632,9 +683,29 @@ def _org_entity_mentions(doc: Doc, dictionary: ActorDictionary) -> list[_Mention
     return mentions
 
 
-# "NAIROBI (Reuters) - ", "KHARTOUM, June 3 (AP) — "
+_SETTING_PREPOSITIONS = frozenset({"in", "near", "outside", "across", "throughout", "around"})
+
+
+def _mislabelled_place(span: Span, places: set[int]) -> bool:
+    """Tell "in Culiacán, Sinaloa" (tagged ORG) from an organisation: no organisation word,
+    after a setting preposition or after such a place and a comma."""
+    if any(t.lower_ in _ORG_WORDS or t.text.isupper() for t in span) or span.start < 1:
+        return False
+    before = span.doc[span.start - 1]
+    if before.lower_ in _SETTING_PREPOSITIONS:
+        return True
+    if before.text != "," or span.start < 2:
+        return False
+    previous = span.doc[span.start - 2]
+    return span.start - 1 in places or previous.ent_type_ in ("GPE", "LOC")
+
+
+# "NAIROBI (Reuters) - ", "KHARTOUM, June 3 (AP) — ", "LAGOS, Nigeria (Reuters) - ",
+# "BAGHDAD, 16 July 2025 — "
 DATELINE = re.compile(
-    r"[A-Z][A-Z .'’-]*(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)\n]{1,40}\))?\s*[-—–]\s"
+    r"[A-Z][A-Z .'’-]*(?:,\s*[A-Z][A-Za-z.'’-]*(?:\s+[A-Z][A-Za-z.'’-]*){0,2})?"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s*\d{4})?)?"
+    r"\s*(?:\([^)\n]{1,40}\))?\s*[-—–]\s"
 )
 
 
@@ -741,7 +812,10 @@ def _is_head_noun(doc: Doc, start: int, end: int) -> bool:
         return False
     if last.dep_ == "compound" and last.head.i > last.i:
         return False
-    return not any(t.ent_type_ in ("PERSON", "GPE", "LOC", "FAC") for t in span)
+    if last.ent_type_ == "PERSON":
+        return False
+    # A modifier the tagger calls PERSON does not make "Riot police" a name.
+    return not any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in span)
 
 
 def _modifier_before(text: str, start: int, dictionary: ActorDictionary) -> tuple[int, str | None]:
@@ -799,6 +873,9 @@ def _surname_mentions(doc: Doc, kept: list[_Mention]) -> list[_Mention]:
 def _acronym_mentions(doc: Doc, kept: list[_Mention]) -> list[_Mention]:
     """Register "Full Name (FN)" acronyms of organisations and find their later uses."""
     found = []
+    # "NLC president Joe Ajaero": the acronym is part of the person's title, as "US" is in
+    # "US Secretary of State Mike Pompeo", so it must not take the person's place.
+    titles = [(m.block_start, m.actor.start) for m in kept if m.actor.kind == "person"]
     for mention in kept:
         actor = mention.actor
         if actor.kind not in ("organization", "igo"):
@@ -808,6 +885,8 @@ def _acronym_mentions(doc: Doc, kept: list[_Mention]) -> list[_Mention]:
             continue
         for part in paren.group(1).split("/"):
             for match in re.finditer(r"(?<!\w)" + re.escape(part) + r"(?!\w)", _text(doc)):
+                if any(start <= match.start() < end for start, end in titles):
+                    continue
                 coded = replace(actor, text=part, start=match.start(), end=match.end(), aliases=[])
                 found.append(_Mention(coded, -1, match.start()))
     return found
@@ -826,7 +905,9 @@ def _appositive_mentions(doc: Doc, kept: list[_Mention]) -> list[_Mention]:
         partners += [c for c in root.children if c.dep_ == "appos"]
         for partner in partners:
             phrase = _named_phrase(partner)
-            if phrase is not None and not any(
+            if phrase is None or _in_dateline(doc, phrase):  # "LAGOS, Nigeria (Reuters) -"
+                continue
+            if not any(
                 m.block_start < phrase.end_char and phrase.start_char < m.actor.end for m in kept
             ):
                 coded = replace(

@@ -291,12 +291,36 @@ def find_dates(doc: Doc, *, published: datetime.date | None) -> list[DateMention
         if ent.label_ in _DATE_LABELS:
             span = _trimmed(ent)
             value = resolve_date(span.text, published=published)
+            if value is not None and published is not None and _in_future_clause(span):
+                value = _forward(span.text, value, published=published)
             if len(span) and (ent.label_ == "DATE" or value is not None):
                 found.append(_mention(span.text, span.start_char, value))
     for match in _EXTRA.finditer(doc.text):
         value = resolve_date(match[0], published=published)
         found.append(_mention(match[0], match.start(), value))
     return _without_overlaps(found)
+
+
+_FUTURE_AUX = frozenset({"will", "shall", "'ll", "’ll"})
+
+
+def _in_future_clause(span: Span) -> bool:
+    """Tell whether a date sits in a future clause ("will be lifted ... on Thursday")."""
+    if not len(span):
+        return False
+    verb = span.root.head
+    for _ in range(3):  # "at 6 a.m. on Thursday": climb through the prepositions to the verb
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in _FUTURE_AUX for c in verb.children)
+
+
+def _forward(text: str, value: DateValue, *, published: datetime.date) -> DateValue:
+    """Resolve a bare weekday or month forwards when the clause is about the future."""
+    if value.date >= published.isoformat() or _is_future(text.lower()):
+        return value
+    return resolve_date(f"coming {text}", published=published) or value
 
 
 # The model sometimes swallows the next word into a DATE ("Since May 3 thousands have marched").

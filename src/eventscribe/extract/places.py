@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 # FAC (buildings, squares, bridges) is left out: it names a town only by accident
-# ("White House", Tennessee), and a coder geocodes a square by the city around it.
+# ("White House", Tennessee), and a coder geocodes a square by the city around it. A FAC with
+# a place cue is recovered only as a big city ("in Mandalay" tagged FAC).
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 # Entities a demonym may sit inside and still name its country ("the Iranian regime" as ORG).
 DEMONYM_HOSTS = frozenset({"", "NORP", "ORG", "GPE", "LOC"})
@@ -45,8 +46,21 @@ PRECISIONS: dict[str, Precision] = {
     "city": "city", "admin1": "admin1", "admin2": "admin2", "country": "country",
 }  # fmt: skip
 # How much a mention of each kind says about the article's countries.
-EVIDENCE_WEIGHT = {"entity": 1.0, "repeat": 1.0, "demonym": 1.0, "dateline": 2.0}
-KIND_CONFIDENCE = {"entity": 1.0, "dateline": 1.0, "repeat": 0.9, "demonym": 0.85}
+EVIDENCE_WEIGHT = {
+    "entity": 1.0, "repeat": 1.0, "demonym": 1.0, "dateline": 2.0, "organisation": 0.5
+}  # fmt: skip
+KIND_CONFIDENCE = {
+    "entity": 1.0, "dateline": 1.0, "repeat": 0.9, "demonym": 0.85, "organisation": 0.8
+}  # fmt: skip
+# Organisation words that name the place they are in ("Tehran University", "Kano State Police").
+ORG_PLACE_WORDS = frozenset({
+    "university", "college", "polytechnic", "airport", "bazaar", "police", "municipality",
+    "council",
+})  # fmt: skip
+# A city this big is named often enough to trust weak evidence: a place inside an organisation
+# name ("Cairo University"; "Columbia University" is not in Columbia, SC, unless the article
+# names it) and a one-word old name the tagger mislabels ("in Calcutta" as PRODUCT).
+MEGACITY = 1_000_000
 # Cues that the next proper noun is a place ("in Mashhad" tagged PERSON, "capital of Tigray").
 LOCATIVES = frozenset({
     "in", "near", "outside", "across", "around", "at", "to", "into", "from", "toward",
@@ -57,7 +71,9 @@ OF_PLACE_NOUNS = frozenset({
     "outskirts", "suburbs", "countryside", "south", "north", "east", "west", "centre",
     "center", "part", "parts", "streets", "residents", "people",
 })  # fmt: skip
-MISTAGGED_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"})
+MISTAGGED_LABELS = frozenset({
+    "PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "FAC"
+})  # fmt: skip
 MIN_CUED_POPULATION = 10_000
 CALENDAR_WORDS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -82,7 +98,7 @@ class _Mention:
     end: int
     text: str
     candidates: list[GazEntry]
-    kind: str  # entity | demonym | dateline | repeat
+    kind: str  # entity | demonym | dateline | organisation | repeat
     hint: str | None = None  # feature named by a type word: "Fars province" -> admin1
     qualifier: _Mention | None = None  # "Paris, Texas": Texas qualifies Paris
     qualified: list[_Mention] = field(default_factory=list)
@@ -100,6 +116,7 @@ def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
     mentions = _merge(mentions, _dateline_mentions(doc.text, gazetteer))
     mentions = _merge(mentions, _demonym_mentions(doc, gazetteer, mentions))
     mentions = _merge(mentions, _recovered_mentions(doc, gazetteer, mentions))
+    mentions = _merge(mentions, _organisation_mentions(doc, gazetteer, mentions))
     mentions = _merge(mentions, _repeat_mentions(doc, mentions))
     _link_qualifiers(mentions, doc.text)
     _resolve(mentions)
@@ -114,13 +131,25 @@ def _entity_mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     for ent in doc.ents:
         if ent.label_ in PLACE_LABELS and "\n" not in ent.text and len(ent) <= MAX_PLACE_TOKENS:
             for start, end in _comma_parts(ent):
-                mention = _span_mention(doc, start, end, gazetteer, strict=ent.label_ != "GPE")
-                if mention is not None and ent.label_ != "GPE":
-                    # A LOC is a region more often than a town: "Central Park" is not in Washington.
-                    mention.candidates = [c for c in mention.candidates if _big_enough(c)]
+                mention = _entity_mention(doc, start, end, ent.label_, gazetteer)
                 if mention is not None and mention.candidates:
                     mentions.append(mention)
     return mentions
+
+
+def _entity_mention(
+    doc: Doc, start: int, end: int, label: str, gazetteer: Gazetteer
+) -> _Mention | None:
+    mention = _span_mention(doc, start, end, gazetteer, strict=label != "GPE")
+    if mention is not None and label != "GPE":
+        # A LOC is a region more often than a town: "Central Park" is not in Washington.
+        mention.candidates = [c for c in mention.candidates if _big_enough(c)]
+    if label == "LOC" and (mention is None or not mention.candidates):
+        # Only an old or foreign name of a big city ("Meshed", "Madras") is worth the risk.
+        mention = _span_mention(doc, start, end, gazetteer)
+        if mention is not None:
+            mention.candidates = [c for c in mention.candidates if c.population >= BIG_CITY]
+    return mention
 
 
 def _comma_parts(ent: Span) -> Iterator[tuple[int, int]]:
@@ -195,6 +224,8 @@ def _recovered_mentions(
     for _ in range(2):
         for start, end, label in _loose_spans(doc):
             mention = _span_mention(doc, start, end, gazetteer, untagged=not label, strict=True)
+            if label and label != "FAC" and end - start == 1:
+                mention = _with_old_names(doc, start, gazetteer, mention)
             if mention is None or any(
                 m.start < mention.end and mention.start < m.end for m in kept
             ):
@@ -207,6 +238,24 @@ def _recovered_mentions(
                 mention.candidates = plausible
                 kept.append(mention)
     return [m for m in kept if m not in found]
+
+
+def _with_old_names(
+    doc: Doc, start: int, gazetteer: Gazetteer, mention: _Mention | None
+) -> _Mention | None:
+    """Add megacities that a one-word mislabelled span names by an alternate name ("Calcutta").
+
+    Multi-word alternate names are left out: they hold the stunts ("White House", Casablanca).
+    """
+    loose = _span_mention(doc, start, start + 1, gazetteer)
+    if loose is None:
+        return mention
+    big = [c for c in loose.candidates if c.feature == "city" and c.population >= MEGACITY]
+    if mention is None:
+        loose.candidates = big
+        return loose if big else None
+    mention.candidates += [c for c in big if c not in mention.candidates]
+    return mention
 
 
 def _loose_spans(doc: Doc) -> Iterator[tuple[int, int, str]]:
@@ -255,12 +304,52 @@ def _plausible(
 ) -> bool:
     if c.feature == "country" and label:
         return False  # a mislabelled "Jordan" is a person more often than the country
+    if c.feature == "city" and label and "the" in (doc[start].lower_, doc[start - 1].lower_):
+        return False  # "the White House", "the Kremlin": a building or body, not a town
+    if label == "FAC":  # "in Mandalay" as a building; "at the White House" is not in Tennessee
+        return cue and (c.feature != "city" or c.population >= BIG_CITY)
     if cue:
         return _big_enough(c)
     if label == "PERSON":
         verb_before = start > 0 and doc[start - 1].pos_ == "VERB"
         return verb_before and c.country in countries and c.population >= BIG_CITY
     return bool(label) and c.country in countries and c.population >= MIN_CUED_POPULATION
+
+
+def _organisation_mentions(
+    doc: Doc, gazetteer: Gazetteer, found: Sequence[_Mention]
+) -> list[_Mention]:
+    """Return the place inside an organisation name ("Tehran University", "University of Lagos")."""
+    named = {(c.name, c.country, c.feature) for m in found for c in m.candidates}
+    mentions = []
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or len(ent) > MAX_PLACE_TOKENS:
+            continue
+        for start, end in _org_place_spans(ent):
+            mention = _span_mention(doc, start, end, gazetteer, strict=True)
+            if mention is None:
+                continue
+            mention.kind = "organisation"
+            mention.candidates = [
+                c
+                for c in mention.candidates
+                if (c.name, c.country, c.feature) in named or c.population >= MEGACITY
+            ]
+            if mention.candidates:
+                mentions.append(mention)
+    return mentions
+
+
+def _org_place_spans(ent: Span) -> Iterator[tuple[int, int]]:
+    """Yield the name run before an organisation word, or after its "of"."""
+    for token in ent:
+        if token.lower_ not in ORG_PLACE_WORDS:
+            continue
+        if token.i > ent.start and all(_is_name_word(t.text) for t in ent.doc[ent.start : token.i]):
+            yield ent.start, token.i
+        after = token.i + 1
+        if after + 1 < ent.end and ent.doc[after].lower_ == "of":
+            yield after + 1, ent.end
 
 
 def _is_direction(word: str) -> bool:

@@ -331,7 +331,8 @@ def _according_cue(tokens: list[Token]) -> _Cue | None:
             objects = [c for c in second.children if c.dep_ == "pobj"]
             subject = objects[0] if objects else _next_noun(tokens, second.i)
             end = second.idx + len(second.text)
-            return _Cue(None, "according to", first.idx, end, subject)
+            # as written ("According to"), so that the cue offsets slice to the cue
+            return _Cue(None, _text(first.doc)[first.idx : end], first.idx, end, subject)
     return None
 
 

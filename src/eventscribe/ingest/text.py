@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import datetime
 import re
 
 from eventscribe.errors import InputError
@@ -22,6 +23,39 @@ _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
 # "Home / News" and "Home | News" need the spaces: "Iran/Iraq" is one word, not two crumbs.
 _CRUMB_SEPARATORS = re.compile(r"\s+[/|]\s+|\s*[›»>]\s*")
 _MAX_CRUMB_CHARS = 40
+# A dateline: place names of up to four capitalised words (particles such as "de" allowed),
+# then the date, before the dash that opens the story ("BAGHDAD, 16 July 2025 —",
+# "LAGOS, Nigeria, March 3, 2024 (Wire) -"). Capitals keep "The protest, 3 May 2024 -" out.
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_PLACE_WORDS = r"[A-Z][\w'.\-]*(?:[ \t]+(?:[A-Z][\w'.\-]*|de|da|do|del|la|el|al|es|of|upon)){0,3}"
+_DATE_FORMS = (
+    r"(?P<d1>\d{1,2})(?:st|nd|rd|th)?[ \t]+(?P<m1>[A-Za-z]{3,9})\.?,?[ \t]+(?P<y1>\d{4})"
+    r"|(?P<m2>[A-Za-z]{3,9})\.?[ \t]+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?[ \t]+(?P<y2>\d{4})"
+)
+_DATELINE = re.compile(
+    rf"(?:{_PLACE_WORDS},[ \t]*){{1,3}}(?:{_DATE_FORMS})"
+    r"[ \t]*(?:\([^()\n]{1,40}\)[ \t]*)?[-\u2013\u2014:]"
+)
 
 
 def read_text(raw: bytes, *, id: str) -> Article:
@@ -29,7 +63,33 @@ def read_text(raw: bytes, *, id: str) -> Article:
     text = clean_text(decode_text(raw, id=id))
     body, title, section = split_header(text)
     language = guess_language(body)
-    return Article(id=id, text=body, title=title, section=section, language=language)
+    return Article(
+        id=id,
+        text=body,
+        title=title,
+        section=section,
+        language=language,
+        published=dateline_date(body),
+    )
+
+
+def dateline_date(text: str) -> str | None:
+    """Return the full date (YYYY-MM-DD) of a dateline that opens the text, else None."""
+    match = _DATELINE.match(text)
+    if match is None:
+        return None
+    day, month, year = (
+        match["d1"] or match["d2"],
+        match["m1"] or match["m2"],
+        match["y1"] or match["y2"],
+    )
+    number = _MONTHS.get(month.casefold())
+    if number is None:
+        return None
+    try:
+        return datetime.date(int(year), number, int(day)).isoformat()
+    except ValueError:  # "31 February": a typo, not a date to guess at
+        return None
 
 
 def decode_text(raw: bytes, *, id: str) -> str:
