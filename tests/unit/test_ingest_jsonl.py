@@ -147,3 +147,16 @@ def test_stream_with_bom_crlf_and_invalid_utf8_line() -> None:
     out = list(read_jsonl_stream(io.BytesIO(raw), origin="in.jsonl"))
     assert [x.id for x in out] == ["a", "in.jsonl:2", "b"]
     assert "invalid UTF-8 at byte offset 24" in out[1].message  # type: ignore[union-attr]
+
+
+def test_a_dated_dateline_gives_the_publication_date_when_none_is_given() -> None:
+    line = json.dumps(
+        {"id": "d1", "text": "BAGHDAD, 16 July 2025 — Police said three men were held."}
+    )
+    [article] = list(read_jsonl([line], origin="x.jsonl"))
+    assert isinstance(article, Article) and article.published == "2025-07-16"
+    given = json.dumps(
+        {"id": "d2", "published": "2025-07-18", "text": "BAGHDAD, 16 July 2025 — Calm."}
+    )
+    [article] = list(read_jsonl([given], origin="x.jsonl"))
+    assert isinstance(article, Article) and article.published == "2025-07-18"

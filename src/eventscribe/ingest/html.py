@@ -10,7 +10,7 @@ from typing import Any
 
 from eventscribe.errors import InputError
 from eventscribe.ingest.language import guess_language
-from eventscribe.ingest.text import clean_text, looks_binary
+from eventscribe.ingest.text import clean_text, dateline_date, looks_binary
 from eventscribe.records import Article
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -41,7 +41,7 @@ def read_html(raw: bytes | str, *, id: str, url: str | None = None) -> Article:
         id=id,
         text=body,
         title=title,
-        published=_clean(meta.get("date")),
+        published=_clean(meta.get("date")) or dateline_date(body),
         url=url or _clean(meta.get("url")),
         source=_clean(meta.get("sitename")),
         author=_clean(meta.get("author")),

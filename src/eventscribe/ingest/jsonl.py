@@ -12,7 +12,7 @@ from eventscribe.errors import InputError
 from eventscribe.ingest.failure import IngestFailure
 from eventscribe.ingest.html import read_html
 from eventscribe.ingest.language import guess_language
-from eventscribe.ingest.text import clean_text, split_header
+from eventscribe.ingest.text import clean_text, dateline_date, split_header
 from eventscribe.records import Article
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -141,7 +141,7 @@ def _from_text(
         id=id,
         text=body,
         title=title,
-        published=published,
+        published=published or dateline_date(body),
         url=meta["url"],
         source=meta["source"],
         language=language,
