@@ -71,6 +71,17 @@ def trim_entities(doc: Doc) -> Doc:
     return doc
 
 
+_TEXT_KEY = "eventscribe.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """Return ``doc.text``, computed once per Doc (spaCy joins every token on each access)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return str(text)
+
+
 def load_nlp(name: str = MODEL_NAME) -> Language:
     """Load the spaCy English pipeline installed from PyPI, with our paragraph rule."""
     import spacy

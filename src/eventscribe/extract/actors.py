@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from eventscribe.errors import ModelError
+from eventscribe.parse import doc_text
 from eventscribe.records import Actor, ActorKind
 
 if TYPE_CHECKING:
@@ -368,7 +369,7 @@ _NOT_NAMES = frozenset({"DATE", "TIME", "GPE", "LOC", "NORP", "CARDINAL", "ORDIN
 def _names_after_titles(doc: Doc, dictionary: ActorDictionary, title_words: set[str]) -> list[Span]:
     """Find "chairperson Roseline Odede" when the tagger did not see a PERSON."""
     names = []
-    for match in dictionary.role_pattern().finditer(_text(doc)):
+    for match in dictionary.role_pattern().finditer(doc_text(doc)):
         if dictionary.roles[match.group().lower()].use != "title":
             continue
         title = _tokens_at(doc, match.start(), match.end())
@@ -558,7 +559,7 @@ def _surface_key(found: str, table: Container[str]) -> str:
 
 def _named_mentions(doc: Doc, dictionary: ActorDictionary) -> list[_Mention]:
     mentions = []
-    text = _text(doc)
+    text = doc_text(doc)
     for match in dictionary.named_pattern().finditer(text):
         entry = dictionary.named[_surface_key(match.group(), dictionary.named)]
         start, end = match.start(), _extend_org_tail(text, match.end(), entry)
@@ -617,7 +618,7 @@ def _is_state_actor(doc: Doc, start: int, end: int, dictionary: ActorDictionary)
     span = _tokens_at(doc, start, end)
     if span is None or any(t.ent_type_ == "PERSON" for t in span):
         return False
-    after = _text(doc)[end : end + 30]
+    after = doc_text(doc)[end : end + 30]
     if after.startswith("-") or re.match(r"['’]s\b", after):
         return after.startswith(("'s", "’s")) and not _role_follows(after[2:], dictionary)
     if _role_follows(after, dictionary):
@@ -652,7 +653,7 @@ def _is_metonym(doc: Doc, start: int, end: int) -> bool:
     span = _tokens_at(doc, start, end)
     if span is None or any(t.ent_type_ == "PERSON" for t in span):
         return False
-    return span.root.dep_ in ("nsubj", "nsubjpass", "poss") or _text(doc)[end:].startswith(
+    return span.root.dep_ in ("nsubj", "nsubjpass", "poss") or doc_text(doc)[end:].startswith(
         ("'s", "’s")
     )
 
@@ -711,7 +712,7 @@ DATELINE = re.compile(
 
 def _in_dateline(doc: Doc, span: Span) -> bool:
     """Return True inside "NAIROBI (Reuters) - ", which names the desk, not an actor."""
-    text = _text(doc)
+    text = doc_text(doc)
     line_start = text.rfind("\n", 0, span.start_char) + 1
     dateline = DATELINE.match(text, line_start)
     return dateline is not None and span.end_char <= dateline.end()
@@ -749,7 +750,7 @@ _DEFINITION = re.compile(
 def _defined_acronyms(doc: Doc) -> list[_Mention]:
     """Find "Movement for Justice and Progress (MJP)" when the tagger missed the long name."""
     mentions = []
-    for match in _DEFINITION.finditer(_text(doc)):
+    for match in _DEFINITION.finditer(doc_text(doc)):
         words = list(re.finditer(r"\S+", match.group(1)))
         while words and (
             words[0].group() in ("The", "the") or not _initials_fit(words, match.group(2))
@@ -758,7 +759,7 @@ def _defined_acronyms(doc: Doc) -> list[_Mention]:
         if not words:
             continue
         start = match.start(1) + words[0].start()
-        text = _text(doc)[start : match.end(1)]
+        text = doc_text(doc)[start : match.end(1)]
         actor = Actor(
             name=" ".join(text.split()),
             text=text,
@@ -782,16 +783,16 @@ def _group_mentions(
     doc: Doc, dictionary: ActorDictionary, *, country_hint: str | None
 ) -> list[_Mention]:
     mentions = []
-    for match in dictionary.role_pattern().finditer(_text(doc)):
+    for match in dictionary.role_pattern().finditer(doc_text(doc)):
         role = dictionary.roles[match.group().lower()]
         if role.use != "group" or not _is_head_noun(doc, match.start(), match.end()):
             continue
-        start, country = _modifier_before(_text(doc), match.start(), dictionary)
-        end, of_country = _of_country_after(_text(doc), match.end(), dictionary)
+        start, country = _modifier_before(doc_text(doc), match.start(), dictionary)
+        end, of_country = _of_country_after(doc_text(doc), match.end(), dictionary)
         country = country or of_country or country_hint
         actor = Actor(
             name=_group_name(role, country, dictionary),
-            text=_text(doc)[start:end],
+            text=doc_text(doc)[start:end],
             start=start,
             end=end,
             kind=role.kind,
@@ -861,7 +862,7 @@ def _surname_mentions(doc: Doc, kept: list[_Mention]) -> list[_Mention]:
             people.setdefault(actor.name.split()[-1], actor)
     found = []
     for surname, actor in people.items():
-        for match in re.finditer(r"(?<!\w)" + re.escape(surname) + r"(?!\w)", _text(doc)):
+        for match in re.finditer(r"(?<!\w)" + re.escape(surname) + r"(?!\w)", doc_text(doc)):
             if match.start() > actor.end:
                 coded = replace(
                     actor, text=surname, start=match.start(), end=match.end(), aliases=[]
@@ -880,11 +881,13 @@ def _acronym_mentions(doc: Doc, kept: list[_Mention]) -> list[_Mention]:
         actor = mention.actor
         if actor.kind not in ("organization", "igo"):
             continue
-        paren = re.match(r"\s*\(([A-Z][A-Z0-9/&-]{1,9})\)", _text(doc)[actor.end : actor.end + 14])
+        paren = re.match(
+            r"\s*\(([A-Z][A-Z0-9/&-]{1,9})\)", doc_text(doc)[actor.end : actor.end + 14]
+        )
         if paren is None:
             continue
         for part in paren.group(1).split("/"):
-            for match in re.finditer(r"(?<!\w)" + re.escape(part) + r"(?!\w)", _text(doc)):
+            for match in re.finditer(r"(?<!\w)" + re.escape(part) + r"(?!\w)", doc_text(doc)):
                 if any(start <= match.start() < end for start, end in titles):
                     continue
                 coded = replace(actor, text=part, start=match.start(), end=match.end(), aliases=[])
@@ -946,16 +949,3 @@ def _merge_aliases(actors: list[Actor]) -> list[Actor]:
 
 def _fold(surface: str) -> str:
     return surface.lower().replace("’", "'")
-
-
-# Doc.text joins every token on each access; one article is read thousands of times here.
-_LAST_TEXT: list[tuple[Doc, str]] = []
-
-
-def _text(doc: Doc) -> str:
-    cached = _LAST_TEXT[0] if _LAST_TEXT else None  # one read: safe across threads
-    if cached is not None and cached[0] is doc:
-        return cached[1]
-    text = doc.text
-    _LAST_TEXT[:] = [(doc, text)]
-    return text

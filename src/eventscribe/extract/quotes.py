@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from eventscribe.extract.actors import DATELINE
+from eventscribe.parse import doc_text
 from eventscribe.records import Actor, Quote, QuoteKind
 
 if TYPE_CHECKING:
@@ -206,7 +207,9 @@ class _Cue:
 def extract_quotes(doc: Doc, *, actors: Sequence[Actor]) -> list[Quote]:
     """Return the direct, mixed and indirect quotes of ``doc`` in text order."""
     ordered = sorted(actors, key=lambda a: a.start)
-    marked = [m for m in find_marked_spans(_text(doc)) if _tokens(doc, m.start, m.end) is not None]
+    marked = [
+        m for m in find_marked_spans(doc_text(doc)) if _tokens(doc, m.start, m.end) is not None
+    ]
     indirect = _indirect_quotes(doc, ordered, marked)
     quotes = list(indirect)
     covered = [(q.start, q.end) for q in quotes if q.kind == "mixed"]
@@ -228,8 +231,8 @@ def _tokens(doc: Doc, start: int, end: int) -> Span | None:
 def _quote_from_marks(
     doc: Doc, span: MarkedSpan, actors: list[Actor], previous: Quote | None
 ) -> Quote | None:
-    content = "\n".join(_text(doc)[s:e] for s, e in span.pieces)
-    direct = _looks_direct(_text(doc), span, content)
+    content = "\n".join(doc_text(doc)[s:e] for s, e in span.pieces)
+    direct = _looks_direct(doc_text(doc), span, content)
     cue = _cue_near(doc, span, fragment=not direct)
     if not direct and cue is None:
         return None  # scare quotes or a title, not somebody's words
@@ -237,7 +240,7 @@ def _quote_from_marks(
     quote = Quote(text=content, start=span.start, end=span.end, kind=kind)
     if cue is not None:
         _attach(quote, doc, cue, actors)
-    elif previous is not None and _continues(_text(doc), previous, span):
+    elif previous is not None and _continues(doc_text(doc), previous, span):
         quote.speaker = previous.speaker  # the same speaker goes on without a new cue
     return quote
 
@@ -282,7 +285,7 @@ def _cue_near(doc: Doc, span: MarkedSpan, *, fragment: bool) -> _Cue | None:
 
 
 def _context_after(doc: Doc, offset: int) -> list[Token]:
-    span = doc.char_span(offset, len(_text(doc)), alignment_mode="expand")
+    span = doc.char_span(offset, len(doc_text(doc)), alignment_mode="expand")
     tokens: list[Token] = []
     for token in span if span is not None else []:
         if token.text in _STOPS or token.text in _CLOSERS or "\n" in token.text:
@@ -311,7 +314,7 @@ def _verb_cue(token: Token) -> _Cue:
     ]
     if particle:
         end = particle[0].idx + len(particle[0].text)
-    return _Cue(token, _text(token.doc)[token.idx : end], token.idx, end, _subject(token))
+    return _Cue(token, doc_text(token.doc)[token.idx : end], token.idx, end, _subject(token))
 
 
 def _subject(verb: Token) -> Token | None:
@@ -332,7 +335,7 @@ def _according_cue(tokens: list[Token]) -> _Cue | None:
             subject = objects[0] if objects else _next_noun(tokens, second.i)
             end = second.idx + len(second.text)
             # as written ("According to"), so that the cue offsets slice to the cue
-            return _Cue(None, _text(first.doc)[first.idx : end], first.idx, end, subject)
+            return _Cue(None, doc_text(first.doc)[first.idx : end], first.idx, end, subject)
     return None
 
 
@@ -358,13 +361,17 @@ def _attach(quote: Quote, doc: Doc, cue: _Cue, actors: list[Actor]) -> None:
         return
     speaker, start, end = _resolve(subject, actors)
     quote.speaker = speaker
-    quote.speaker_text, quote.speaker_start, quote.speaker_end = _text(doc)[start:end], start, end
+    quote.speaker_text, quote.speaker_start, quote.speaker_end = (
+        doc_text(doc)[start:end],
+        start,
+        end,
+    )
 
 
 def _adjacent_actor(doc: Doc, cue: _Cue, quote: Quote, actors: list[Actor]) -> Actor | None:
     """Return the actor named right after the cue ("said Jonas Weber") or right before it."""
     for actor in actors:
-        gap = _text(doc)[cue.end : actor.start]
+        gap = doc_text(doc)[cue.end : actor.start]
         if actor.start >= cue.end and len(gap) < 12 and "\n" not in gap:
             return actor
     before = [a for a in actors if a.end <= cue.start and not quote.start <= a.start < quote.end]
@@ -394,7 +401,7 @@ def _resolve(token: Token, actors: list[Actor]) -> tuple[Actor | None, int, int]
     inside = inside or _actors_in_modifiers(token, actors)
     if inside:
         actor = inside[0]
-        if _text(token.doc)[start : actor.start].strip().lower() not in ("", "the"):
+        if doc_text(token.doc)[start : actor.start].strip().lower() not in ("", "the"):
             start, end = actor.start, actor.end  # the title is already on the actor
         return actor, min(start, actor.start), max(end, actor.end)
     return _by_description(token, actors), start, end
@@ -474,14 +481,14 @@ def _reported_clause(
         return None
     words = [t for t in clauses[0].subtree if t.dep_ != "mark" or t.head != clauses[0]]
     start, end = _clause_bounds(words)
-    start = _after_dateline(_text(doc), start, end)
+    start = _after_dateline(doc_text(doc), start, end)
     if end - start < 8 or start <= verb.idx < end:
         return None
     marks = [m for m in marked if m.open < end and start <= m.close]
     if any(m.open <= start or m.close >= end for m in marks):
         return None  # the clause is a direct quote (or part of one): handled from the marks
     kind: QuoteKind = "mixed" if marks else "indirect"
-    quote = Quote(text=_text(doc)[start:end], start=start, end=end, kind=kind)
+    quote = Quote(text=doc_text(doc)[start:end], start=start, end=end, kind=kind)
     _attach(quote, doc, _verb_cue(verb), actors)
     return quote
 
@@ -518,19 +525,6 @@ def _according_clause(doc: Doc, according: Token, actors: list[Actor]) -> Quote 
     start, end = _clause_bounds(after if len(after) >= len(before) else before)
     if end - start < 8:
         return None
-    quote = Quote(text=_text(doc)[start:end], start=start, end=end, kind="indirect")
+    quote = Quote(text=doc_text(doc)[start:end], start=start, end=end, kind="indirect")
     _attach(quote, doc, cue, actors)
     return quote
-
-
-# Doc.text joins every token on each access; one article is read thousands of times here.
-_LAST_TEXT: list[tuple[Doc, str]] = []
-
-
-def _text(doc: Doc) -> str:
-    cached = _LAST_TEXT[0] if _LAST_TEXT else None  # one read: safe across threads
-    if cached is not None and cached[0] is doc:
-        return cached[1]
-    text = doc.text
-    _LAST_TEXT[:] = [(doc, text)]
-    return text
