@@ -404,21 +404,34 @@ def _extract_gold_texts(gold: str, published: str | None) -> dict[str, Any]:
     return {f.id: to_json(f) for _, f in findings}
 
 
+def _training_options(*, data_help: str, output: str, output_help: str) -> Callable[[F], F]:
+    """The --data and -o options shared by the commands that fit a packaged artefact."""
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False),
+            default=output,
+            show_default=True,
+            help=output_help,
+        )(func)
+        return click.option(
+            "--data",
+            type=click.Path(exists=True, file_okay=False),
+            default="data/training",
+            show_default=True,
+            help=data_help,
+        )(func)
+
+    return decorate
+
+
 @main.command()
-@click.option(
-    "--data",
-    type=click.Path(exists=True, file_okay=False),
-    default="data/training",
-    show_default=True,
-    help="Folder with train/*.jsonl and dev/*.jsonl.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    default="src/eventscribe/resources/events-classifier.npz",
-    show_default=True,
-    help="Where to write the trained weights.",
+@_training_options(
+    data_help="Folder with train/*.jsonl and dev/*.jsonl.",
+    output="src/eventscribe/resources/events-classifier.npz",
+    output_help="Where to write the trained weights.",
 )
 def train(data: str, output: str) -> None:
     """Train the sentence event classifier on data/training and print its dev-set scores."""
@@ -462,20 +475,10 @@ def serve(
 
 
 @main.command()
-@click.option(
-    "--data",
-    type=click.Path(exists=True, file_okay=False),
-    default="data/training",
-    show_default=True,
-    help="Folder whose dev/*.jsonl sentences are scored.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    default="src/eventscribe/resources/calibration.json",
-    show_default=True,
-    help="Where to write the calibration map.",
+@_training_options(
+    data_help="Folder whose dev/*.jsonl sentences are scored.",
+    output="src/eventscribe/resources/calibration.json",
+    output_help="Where to write the calibration map.",
 )
 def calibrate(data: str, output: str) -> None:
     """Fit the confidence calibration map on the dev sentences and print reliability tables."""
