@@ -40,6 +40,7 @@ from eventscribe.records import (
 from eventscribe.store import EventQuery, Store, open_store
 from eventscribe.store import postgres as pg_store
 from eventscribe.store import sqlite as sqlite_store
+from eventscribe.store.base import ActorQuery, QuoteQuery, SaveResult, StoreStats
 from pg_server import PgServer
 
 HERE = Path(__file__).resolve().parent
@@ -96,11 +97,11 @@ def event(event_id: str, sentence: str, **kw: object) -> Event:
 
 
 def article(n: int, text: str | None = None, **kw: object) -> Article:
+    kw.setdefault("published", f"2024-05-0{n % 9 + 1}")
     return Article(
         id=f"art-{n}",
         text=text or f"Article number {n}.",
         title=f"Title {n}",
-        published=f"2024-05-0{n % 9 + 1}",
         url=f"https://example.org/{n}",
         source="Example News",
         language="en",
@@ -244,10 +245,28 @@ class Backend:
         return {row[0] for row in found}
 
     def dump(self) -> dict[str, list[tuple[object, ...]]]:
-        """Every table's rows, sorted, plus the schema version: compares content, not bytes."""
-        out = {t: sorted(self.rows(f'SELECT * FROM "{t}"'), key=repr) for t in self.tables()}
+        """Every table's rows, sorted, plus the schema version: compares content, not bytes.
+
+        SQLite's full-text index is compared by what it holds (term, row, position), not by
+        its shadow tables' bytes, which depend on how many writes built it.
+        """
+        tables = {t for t in self.tables() if not t.startswith("articles_fts")}
+        out = {t: sorted(self.rows(f'SELECT * FROM "{t}"'), key=repr) for t in tables}
+        if self.name == "sqlite" and "articles_fts" in self.tables():
+            out["articles_fts"] = self.fts_terms()
         out["version"] = [(self.version(),)]
         return out
+
+    def fts_terms(self) -> list[tuple[object, ...]]:
+        """Every (term, rowid, column, offset) the SQLite full-text index holds, sorted."""
+        conn = sqlite3.connect(self.target, isolation_level=None)
+        try:
+            conn.execute(
+                "CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, articles_fts, instance)"
+            )
+            return sorted(conn.execute("SELECT * FROM temp.vocab").fetchall(), key=repr)
+        finally:
+            conn.close()
 
     @contextmanager
     def write_locked(self) -> Iterator[None]:
@@ -423,7 +442,8 @@ def test_concurrent_opens_of_a_new_db_migrate_once(db: Backend) -> None:
     assert errors == []
     assert db.version() == db.latest
     if db.name == "postgres":
-        assert db.rows(f"SELECT version FROM {pg_store.MIGRATIONS_TABLE}") == [(db.latest,)]
+        recorded = db.rows(f"SELECT version FROM {pg_store.MIGRATIONS_TABLE} ORDER BY version")
+        assert recorded == [(v,) for v in range(1, db.latest + 1)]  # each version once
 
 
 def test_sqlite_a_non_database_file_is_refused(tmp_path: Path) -> None:
@@ -820,3 +840,487 @@ def test_postgres_cli_run_then_events(pg_db: Backend, tmp_path: Path) -> None:
     assert events and {"PROTEST"} <= {e["type"] for e in events}
     assert pg_db.rows("SELECT count(*) FROM events") == [(len(events),)]
     assert pg_db.rows("SELECT id FROM articles ORDER BY id") == [("pg-1",), ("pg-2",)]
+
+
+# --- full-text search ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("kazerun", ["ev_a", "ev_b"]),  # evidence
+        ("KAZERUN police", ["ev_b"]),  # every word must appear
+        ("Kāzerūn", ["ev_a", "ev_b"]),  # accents ignored both ways
+        ("polic*", ["ev_b"]),  # a prefix
+        ("polic", []),  # a word, not a substring
+        ("title", ["ev_c", "ev_a", "ev_b", "ev_d"]),  # the article's title
+        ("number 3", ["ev_c"]),  # the article's text
+        ("BREAD, jobs!", ["ev_a"]),  # punctuation is not part of words
+        ("near", ["ev_c"]),  # an FTS5 operator name is just a word
+        ("AND", []),
+        ("kazerun OR paris", []),  # no operators: "or" is a word too
+        ("kazerun -police", ["ev_b"]),  # no NOT either
+        ('"kazerun', ["ev_a", "ev_b"]),
+        ("NEAR(kazerun police)", []),  # "near" is not in ev_a/ev_b's articles
+        ("evidence:kazerun", []),  # no column filters
+        ("^teachers", ["ev_a"]),
+        ('"', ["ev_c", "ev_a", "ev_b", "ev_d"]),  # no words: no filter
+        ("*", ["ev_c", "ev_a", "ev_b", "ev_d"]),
+        ("", ["ev_c", "ev_a", "ev_b", "ev_d"]),
+        ("x' OR 1=1 --", []),
+        ("kaz\x00erun", []),  # a NUL splits words; never an error
+    ],
+)
+def test_search_events(filled: Store, search: str, expected: list[str]) -> None:
+    assert ids(filled, search=search) == expected
+    assert filled.count_events(EventQuery(search=search)) == len(expected)
+
+
+def test_search_combines_with_filters_and_pages(filled: Store) -> None:
+    assert ids(filled, search="kazerun", types=("COERCE",)) == ["ev_b"]
+    assert ids(filled, search="title", limit=2, offset=1) == ["ev_a", "ev_b"]
+    assert ids(filled, search="kazerun", min_confidence=0.8) == ["ev_a"]
+
+
+@pytest.mark.parametrize(
+    "text", ['"', "AND", "*", "OR NOT", "(", 'a"b', "NEAR(x y)", "col:term", "^", "''", "\\", "-"]
+)
+def test_search_input_is_never_a_syntax_error(filled: Store, text: str) -> None:
+    found = filled.search_articles(text)
+    assert filled.count_articles(text) == len(found)
+    assert filled.count_events(EventQuery(search=text)) in (0, 4)
+
+
+def test_search_articles(filled: Store) -> None:
+    found = filled.search_articles("kazerun")
+    assert [s.id for s in found] == ["art-2", "art-1"]  # newest first
+    first = found[1]
+    a1 = corpus()[0][0]
+    assert (first.hash, first.title, first.published, first.url) == (
+        a1.content_hash,
+        a1.title,
+        a1.published,
+        a1.url,
+    )
+    assert (first.source, first.language, first.status, first.duplicate_of, first.events) == (
+        "Example News",
+        "en",
+        "ok",
+        None,
+        1,
+    )
+    assert [s.id for s in filled.search_articles(None)] == ["art-4", "art-3", "art-2", "art-1"]
+    assert [s.id for s in filled.search_articles("title", limit=2, offset=1)] == ["art-3", "art-2"]
+    assert filled.search_articles("title", limit=0) == []
+    assert filled.count_articles("kazerun") == 2
+    assert filled.count_articles() == 4
+    with pytest.raises(ConfigError):
+        filled.search_articles("x", offset=-1)
+
+
+def test_replacing_a_failure_leaves_the_rows_of_a_first_success(store_factory: Factory) -> None:
+    """The replaced failure's search terms go, and the row keeps its number: dumps are equal."""
+    a, b = article(30, text="Un texte en français."), article(31, text="Another text.")
+    failed = findings_for(a, [], errors=[StageError(stage="parse", message="timeout")])
+    good = findings_for(a, [event("ev_fr", "Des manifestants à Paris.", location=PARIS)])
+    direct, replaced = store_factory(), store_factory()
+    with direct.open() as store:
+        store.save([(a, good), (b, findings_for(b, []))])
+    with replaced.open() as store:
+        store.save([(a, failed), (b, findings_for(b, []))])
+        assert ids(store, search="manifestants") == []
+        store.save([(a, good)])
+        assert ids(store, search="manifestants francais") == ["ev_fr"]
+    assert replaced.dump() == direct.dump()
+
+
+# --- near-duplicates and signatures --------------------------------------------------------
+
+
+def test_duplicates_are_stored_known_and_linked(db: Backend) -> None:
+    items = corpus()
+    original = items[0][0]
+    copy = article(40, text=original.text + " Reprinted.")
+    with db.open() as store:
+        result = store.save(
+            items,
+            duplicates=[(copy, original.content_hash)],
+            signatures=[(original.content_hash, b"\x01" * 8), (copy.content_hash, b"\x02" * 8)],
+        )
+        assert (result.articles_added, result.duplicates_added, result.events_added) == (4, 1, 4)
+        assert store.known_hashes([copy.content_hash]) == {copy.content_hash}
+        assert store.duplicates_of(original.content_hash) == [copy.content_hash]
+        assert store.duplicates_of(copy.content_hash) == []
+        stored = store.get_article(copy.content_hash)
+        assert stored is not None and stored[0] == copy
+        assert (stored[1].events, stored[1].id, stored[1].title) == ([], copy.id, copy.title)
+        stats = store.stats()
+        assert (stats.articles, stats.duplicates, stats.failures, stats.events) == (4, 1, 0, 4)
+        summary = store.search_articles("reprinted")
+        assert [(s.id, s.status, s.duplicate_of, s.events) for s in summary] == [
+            ("art-40", "duplicate", original.content_hash, 0)
+        ]
+        before = db.dump()
+        again = store.save(items, duplicates=[(copy, original.content_hash)])
+        assert (again.articles_skipped, again.duplicates_added) == (5, 0)
+        copy_processed = findings_for(copy, [event("ev_copy", "Copied.")])
+        assert store.save([(copy, copy_processed)]).articles_skipped == 1  # never rewritten
+    assert db.dump() == before
+    assert db.rows("SELECT status, duplicate_of FROM articles WHERE id = 'art-40'") == [
+        ("duplicate", original.content_hash)
+    ]
+
+
+def test_signatures_keep_their_first_value_and_save_order(db: Backend) -> None:
+    with db.open() as store:
+        store.save([], signatures=[("h3", b"three"), ("h1", b"one")])
+        store.save_signatures([("h2", b"two"), ("h1", b"changed"), ("h2", b"again")])
+        before = db.dump()
+        store.save_signatures([("h1", b"one"), ("h3", b"x")])
+        assert list(store.iter_signatures()) == [("h3", b"three"), ("h1", b"one"), ("h2", b"two")]
+    assert db.dump() == before
+    assert db.rows("SELECT seq FROM signatures ORDER BY seq") == [(1,), (2,), (3,)]  # no gaps
+
+
+def test_signatures_warm_a_near_duplicate_index(db: Backend) -> None:
+    """A new process finds copies of articles an earlier run stored."""
+    from eventscribe.resolve import NearDuplicateIndex
+
+    story = (
+        "Thousands of nurses marched through the capital on Monday to demand safer staffing, "
+        "better pay and an end to compulsory overtime in public hospitals across the country."
+    )
+    other = "The central bank kept interest rates unchanged for the third month in a row."
+    first = NearDuplicateIndex()
+    for key, text in (("h-story", story), ("h-other", other)):
+        assert first.add(key, text) is None
+    with db.open() as store:
+        store.save_signatures([(key, first.signature(key)) for key in ("h-story", "h-other")])
+    warmed = NearDuplicateIndex()
+    with db.open() as store:
+        for key, signature in store.iter_signatures():
+            warmed.add_signature(key, signature)
+    assert warmed.add("h-copy", story + " Reporting by our staff.") == "h-story"
+    assert (
+        warmed.add("h-new", "Farmers blocked a motorway with tractors to protest fuel taxes.")
+        is None
+    )
+
+
+# --- actors, quotes, places ----------------------------------------------------------------
+
+
+def speaking_corpus() -> list[tuple[Article, Findings]]:
+    """Two articles where the police act twice, a minister speaks twice, and aliases differ."""
+    police = actor("Police of Iran", text="riot police", country="IRN", sector="COP")
+    crowd = actor("protesters", country="IRN", sector="CVL")
+    minister = actor("Stef Blok", text="the Dutch minister", country="NLD", sector="GOV",
+                     aliases=["Blok", "Foreign Minister Blok"])  # fmt: skip
+    ncri = actor("NCRI", country="IRN", sector="OPP", aliases=["Iranian Resistance"])
+    a, b = article(50, published="2024-06-01"), article(51, published="2024-06-03")
+    ev = [
+        event("ev_p1", "Riot police beat protesters.", type="ASSAULT", source_actors=[police],
+              target_actors=[crowd], claimed_by=ncri),
+        event("ev_p2", "Police arrested protesters.", type="COERCE", source_actors=[police],
+              target_actors=[crowd]),
+        event("ev_m1", "Blok backed the protesters.", type="SUPPORT", source_actors=[minister],
+              target_actors=[crowd]),
+    ]  # fmt: skip
+    q = [
+        Quote(text="Stop the violence", start=0, end=17, kind="direct", speaker=minister),
+        Quote(text="We stand with the people", start=20, end=44, kind="indirect", speaker=minister),
+        Quote(text="The Regime is corrupt", start=50, end=70, kind="direct", speaker=ncri),
+        Quote(text="Nobody knows who said this", start=80, end=100, kind="direct"),
+    ]
+    return [
+        (a, findings_for(a, ev[:2], quotes=[q[2], q[3]])),
+        (b, findings_for(b, ev[2:], quotes=q[:2])),
+    ]
+
+
+def counts(store: Store, **kw: Any) -> list[tuple[object, ...]]:
+    return [
+        (c.name, c.country, c.sector, c.as_source, c.as_target, c.as_claimant, c.quotes, c.total)
+        for c in store.actor_counts(ActorQuery(**kw))
+    ]
+
+
+def test_actor_counts(db: Backend) -> None:
+    with db.open() as store:
+        store.save(speaking_corpus())
+        assert counts(store) == [
+            ("Stef Blok", "NLD", "GOV", 1, 0, 0, 2, 3),
+            ("protesters", "IRN", "CVL", 0, 3, 0, 0, 3),
+            ("NCRI", "IRN", "OPP", 0, 0, 1, 1, 2),
+            ("Police of Iran", "IRN", "COP", 2, 0, 0, 0, 2),
+        ]  # by total, then name byte-wise ("S" sorts before "p")
+        assert [c[0] for c in counts(store, limit=2, offset=1)] == ["protesters", "NCRI"]
+        assert [c[0] for c in counts(store, name="OLIC")] == ["Police of Iran"]
+        assert [c[0] for c in counts(store, country="IRN", sector="OPP")] == ["NCRI"]
+        assert counts(store, country="FRA") == []
+        assert counts(store, name="\x00") == []
+        with pytest.raises(ConfigError):
+            store.actor_counts(ActorQuery(limit=-1))
+
+
+def test_actor_counts_keep_country_and_sector_apart(filled: Store) -> None:
+    names = [(c.name, c.country, c.sector, c.total) for c in filled.actor_counts(ActorQuery())]
+    assert names == [  # all total 1: byte order of names, uppercase first
+        ("Ali Reza", "IRN", "GOV", 1),
+        ("Amnesty International", "NGO", None, 1),
+        ("Police of Iran", "IRN", "COP", 1),
+        ("Reza Karimi", None, None, 1),
+        ("farmers", "FRA", None, 1),
+        ("protesters", "IRN", "CVL", 1),
+        ("teachers", "IRN", "EDU", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, ["Stop the violence", "We stand with the people", "The Regime is corrupt",
+              "Nobody knows who said this"]),  # newest article first, then article order
+        ({"speaker": "BLOK"}, ["Stop the violence", "We stand with the people"]),
+        ({"speaker": "dutch minister"}, ["Stop the violence", "We stand with the people"]),
+        ({"speaker": "resistance"}, ["The Regime is corrupt"]),  # an alias
+        ({"text": "REGIME"}, ["The Regime is corrupt"]),
+        ({"article_id": "art-50"}, ["The Regime is corrupt", "Nobody knows who said this"]),
+        ({"kind": "indirect"}, ["We stand with the people"]),
+        ({"kind": "direct", "speaker": "blok"}, ["Stop the violence"]),
+        ({"limit": 2, "offset": 1}, ["We stand with the people", "The Regime is corrupt"]),
+        ({"speaker": "%"}, []),
+        ({"text": "\x00"}, []),
+    ],
+)  # fmt: skip
+def test_query_quotes(db: Backend, query: dict[str, Any], expected: list[str]) -> None:
+    with db.open() as store:
+        store.save(speaking_corpus())
+        found = store.query_quotes(QuoteQuery(**query))
+        assert [s.quote.text for s in found] == expected
+        assert store.count_quotes(QuoteQuery(**{**query, "limit": 1})) == len(
+            store.query_quotes(QuoteQuery(**{**query, "limit": None, "offset": 0}))
+        )
+
+
+def test_stored_quote_round_trip(filled: Store) -> None:
+    a, f = corpus()[0]
+    (found,) = filled.query_quotes(QuoteQuery())
+    assert found.quote == f.quotes[0]
+    assert (found.article_id, found.article_hash, found.title, found.url, found.published) == (
+        a.id,
+        a.content_hash,
+        a.title,
+        a.url,
+        a.published,
+    )
+
+
+def test_place_counts(filled: Store) -> None:
+    rows = [
+        (p.name, p.geonames_id, p.admin1, p.country, p.lat, p.lon, p.events)
+        for p in filled.place_counts()
+    ]
+    assert rows == [
+        ("Kāzerūn", 128747, "Fars", "IRN", 29.62, 51.65, 2),
+        ("Paris", None, "Île-de-France", "FRA", 48.85, 2.35, 1),
+    ]
+    assert [p.name for p in filled.place_counts(limit=1, offset=1)] == ["Paris"]
+    coerce = filled.place_counts(EventQuery(types=("COERCE",)))
+    assert [(p.name, p.events) for p in coerce] == [("Kāzerūn", 1)]
+    assert filled.place_counts(EventQuery(search="farmers"))[0].name == "Paris"
+    with pytest.raises(ConfigError):
+        filled.place_counts(offset=-2)
+
+
+# --- clusters ------------------------------------------------------------------------------
+
+
+def three_reports() -> list[tuple[Article, Findings]]:
+    """One protest told by three outlets, with different death tolls and claimants."""
+    out = []
+    for n, (deaths, claimant) in enumerate([(2, None), (3, "NCRI"), (5, "Amnesty")]):
+        a = article(60 + n, published="2024-05-02")
+        e = event(
+            f"ev_r{n}", f"Protesters marched in Kazerun; {deaths} died.", date="2024-05-01",
+            date_precision="day", location=KAZERUN,
+            fatalities=Count(value=deaths, text=str(deaths)),
+            claimed_by=actor(claimant) if claimant else None,
+            source_actors=[actor("protesters", country="IRN")],
+        )  # fmt: skip
+        out.append((a, findings_for(a, [e])))
+    return out
+
+
+def test_clusters_round_trip_and_filter(db: Backend) -> None:
+    from eventscribe.resolve import merge_events
+
+    with db.open() as store:
+        store.save(three_reports() + corpus()[2:])  # corpus()[0] is the same protest too
+        clusters = [c for c in merge_events(store.query_events(EventQuery(limit=None)))
+                    if len(c.events) > 1]  # fmt: skip
+        assert [sorted(s.event.event_id for s in c.events) for c in clusters] == [
+            ["ev_r0", "ev_r1", "ev_r2"]
+        ]
+        store.save_clusters(clusters)
+        view = store.get_cluster("ev_r1")
+        assert view is not None
+        assert view.cluster_id == clusters[0].cluster_id
+        assert view.events == clusters[0].events
+        assert view.reasons == clusters[0].reasons
+        assert view.figures == clusters[0].figures
+        assert [c.value for c in view.figures["fatalities"]] == [2, 3, 5]
+        assert view.article_ids == ["art-60", "art-61", "art-62"]
+        assert store.get_cluster("ev_a") is None
+        assert store.get_cluster("ev_missing") is None
+        assert ids(store, cluster_id=view.cluster_id) == ["ev_r0", "ev_r1", "ev_r2"]
+        assert ids(store, cluster_id="cl_none") == []
+        assert store.stats().clusters == 1
+        before = db.dump()
+        store.save_clusters(clusters)  # idempotent
+        assert db.dump() == before
+
+
+def test_saving_clusters_replaces_those_sharing_events(db: Backend) -> None:
+    from eventscribe.resolve import EventCluster
+
+    with db.open() as store:
+        store.save(three_reports())
+        r0, r1, r2 = store.query_events(EventQuery())
+        store.save_clusters([EventCluster(cluster_id="cl_a", events=[r0, r1, r2], reasons=["x"])])
+        before = db.dump()
+        # r2 alone moves to a new cluster: cl_a (it shared r2) goes, r0 and r1 are unclustered
+        store.save_clusters([EventCluster(cluster_id="cl_b", events=[r2, r1], reasons=["y"])])
+        assert store.get_cluster("ev_r0") is None
+        view = store.get_cluster("ev_r2")
+        assert view is not None and view.cluster_id == "cl_b"
+        assert [s.event.event_id for s in view.events] == ["ev_r2", "ev_r1"]  # saved order
+        assert (view.reasons, view.figures) == (["y"], {})
+        assert store.stats().clusters == 1
+        store.save_clusters([EventCluster(cluster_id="cl_a", events=[r0, r1, r2], reasons=["x"])])
+        assert db.dump() == before
+
+
+def test_bad_clusters_are_refused_and_change_nothing(db: Backend) -> None:
+    from eventscribe.resolve import EventCluster
+
+    with db.open() as store:
+        store.save(three_reports())
+        r0, r1, r2 = store.query_events(EventQuery())
+        store.save_clusters([EventCluster(cluster_id="cl_a", events=[r0, r1])])
+        before = db.dump()
+        ghost = replace(r0, event=replace(r0.event, event_id="ev_ghost"))
+        with pytest.raises(StoreError, match=r"ev_ghost.*not stored"):
+            store.save_clusters([EventCluster(cluster_id="cl_b", events=[r2, ghost])])
+        twice = [
+            EventCluster(cluster_id="cl_c", events=[r0]),
+            EventCluster(cluster_id="cl_d", events=[r0, r2]),
+        ]
+        with pytest.raises(StoreError, match="repeat"):
+            store.save_clusters(twice)
+    assert db.dump() == before
+
+
+# --- schema version 2 ----------------------------------------------------------------------
+
+
+def test_defaults_keep_old_constructors_working() -> None:
+    stats = StoreStats(articles=1, events=2, quotes=3, actors=4, failures=5)
+    assert (stats.duplicates, stats.clusters) == (0, 0)
+    saved = SaveResult(
+        articles_added=1, articles_skipped=0, events_added=0, quotes_added=0, failures=0
+    )
+    assert saved.duplicates_added == 0
+
+
+def test_upgrading_a_version_1_database_matches_a_new_one(
+    store_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows stored by version 1 get the columns and search terms version 2 adds."""
+    fresh, old = store_factory(), store_factory()
+    items = corpus() + speaking_corpus()
+    with fresh.open() as store:
+        store.save(items)
+    shipped = old.module.load_migrations()
+    monkeypatch.setattr(old.module, "load_migrations", lambda: shipped[:1])
+    old.open().close()
+    monkeypatch.undo()
+    copy_rows(fresh, old, ["articles", "events", "event_actors", "quotes", "places", "actors"])
+    with old.open() as store:
+        assert ids(store, search="kazerun") == ["ev_a", "ev_b"]
+        assert [c.name for c in store.actor_counts(ActorQuery(limit=1))] == ["protesters"]
+    assert old.dump() == fresh.dump()
+
+
+def copy_rows(source: Backend, target: Backend, tables: list[str]) -> None:
+    """Copy the columns a version 1 table has from a version 2 database, in row order."""
+    for table in tables:
+        columns = table_columns(target, table)
+        order = "rid" if table == "articles" and source.name == "sqlite" else "1"
+        found = source.rows(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
+        marks = ", ".join(["?" if target.name == "sqlite" else "%s"] * len(columns))
+        insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+        if target.name == "sqlite":
+            conn = sqlite3.connect(target.target, isolation_level=None)
+            conn.executemany(insert, found)
+            conn.close()
+        else:
+            with psycopg.connect(target.target, autocommit=True) as pg, pg.cursor() as cursor:
+                cursor.executemany(insert, found)
+
+
+def table_columns(db: Backend, table: str) -> list[str]:
+    if db.name == "sqlite":
+        return [row[1] for row in db.rows(f"PRAGMA table_info({table})")]
+    return [
+        row[0]
+        for row in db.rows(
+            "SELECT column_name FROM information_schema.columns"
+            f" WHERE table_name = '{table}' ORDER BY ordinal_position"
+        )
+    ]
+
+
+def test_new_tables_exist(db: Backend) -> None:
+    db.open().close()
+    assert {"signatures", "clusters", "cluster_members"} <= db.tables()
+    if db.name == "sqlite":
+        assert "articles_fts" in db.tables()
+
+
+TRICKY_TEXTS = [
+    "Straßenproteste in München: 3.5 Tausend Menschen, e-mail info@example.org.",
+    "İstanbul'da öğrenciler yürüdü; drivers' strike at https://news.example/x?id=7.",
+    "Διαδηλωτές στην Αθήνα. Протест в Москве. متظاهرون في طهران.",
+    "東京でデモ行進。Crème brûlée CAFÉ naïve coöperate ﬁnance Ⅻ ²",
+    "under_score snake_case O'Brien rock-n-roll state-of-the-art 1990s",
+]
+TRICKY_QUERIES = [
+    "strassenproteste", "STRASSE*", "münchen", "munchen", "3", "5", "3.5", "e-mail", "mail",
+    "info", "example org", "istanbul", "İstanbul'da", "da", "drivers", "https", "αθηνα",
+    "Αθήνα", "москве", "طهران", "東京でデモ行進", "creme brulee", "cafe", "naive", "cooperate",
+    "finance", "xii", "2", "under_score", "score", "snake", "o'brien", "brien", "rock n roll",
+    "state of the art", "1990s", "1990", "199*", "st*", "*", "",
+]  # fmt: skip
+
+
+def test_search_answers_the_same_on_both_backends(tmp_path: Path, pg_db: Backend) -> None:
+    """Accents, scripts, punctuation, numbers and prefixes: SQLite and PostgreSQL agree."""
+    items = [(article(70 + n, text=t), findings_for(article(70 + n, text=t), []))
+             for n, t in enumerate(TRICKY_TEXTS)]  # fmt: skip
+    sqlite_db = Backend("sqlite", str(tmp_path / "tricky.db"))
+    answers: dict[str, list[list[str]]] = {}
+    for backend in (sqlite_db, pg_db):
+        with backend.open() as store:
+            store.save(items)
+            answers[backend.name] = [
+                [s.id for s in store.search_articles(q, limit=None)] for q in TRICKY_QUERIES
+            ]
+    assert answers["sqlite"] == answers["postgres"]
+    found = dict(zip(TRICKY_QUERIES, answers["sqlite"], strict=True))
+    assert found["munchen"] == found["münchen"] == ["art-70"]
+    assert found["STRASSE*"] == ["art-70"]
+    assert found["αθηνα"] == ["art-72"]
+    assert found["creme brulee"] == found["finance"] == ["art-73"]
+    assert found["199*"] == ["art-74"]
+    assert found["1990"] == []

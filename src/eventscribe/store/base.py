@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
-from eventscribe.records import Article, Event, Findings
+from eventscribe.records import Article, Event, Findings, Quote
+
+if TYPE_CHECKING:  # resolve imports this module: only the type checker imports it back
+    from eventscribe.resolve import EventCluster, FigureClaim
 
 
 @dataclass(slots=True, kw_only=True)
@@ -29,6 +32,10 @@ class EventQuery:
     date_to: str | None = None  # inclusive YYYY-MM-DD
     min_confidence: float = 0.0
     article_id: str | None = None
+    # words that must all appear in the evidence or the article's title or text (casefolded,
+    # accents ignored; "prot*" is a prefix); untrusted input is fine: never a syntax error
+    search: str | None = None
+    cluster_id: str | None = None  # events of one cross-article cluster
     limit: int | None = 100
     offset: int = 0
 
@@ -55,28 +62,183 @@ class SaveResult:
     events_added: int
     quotes_added: int
     failures: int
+    duplicates_added: int = 0  # near-duplicate articles stored (as status 'duplicate')
 
 
 @dataclass(slots=True, kw_only=True)
 class StoreStats:
-    """Row counts: stored articles, events, quotes, distinct actors, failed articles."""
+    """Row counts: articles, events, quotes, distinct actors, failures, duplicates, clusters."""
 
     articles: int
     events: int
     quotes: int
     actors: int
     failures: int
+    duplicates: int = 0  # articles stored as near-duplicates of another
+    clusters: int = 0  # stored cross-article event clusters
+
+
+@dataclass(slots=True, kw_only=True)
+class ArticleSummary:
+    """One stored article without its text, with how many events it gave."""
+
+    hash: str
+    id: str
+    title: str | None
+    published: str | None
+    url: str | None
+    source: str | None
+    language: str | None
+    status: str  # "ok", "failed" or "duplicate"
+    duplicate_of: str | None  # content hash of the original, for a near-duplicate
+    events: int
+
+
+@dataclass(slots=True, kw_only=True)
+class ActorQuery:
+    """Filters for ``actor_counts``; None means "no filter"."""
+
+    name: str | None = None  # case-insensitive substring of the canonical name
+    country: str | None = None  # exact: alpha-3, "IGO" or "NGO"
+    sector: str | None = None  # exact PLOVER sector, e.g. "GOV"
+    limit: int | None = 100
+    offset: int = 0
+
+
+@dataclass(slots=True, kw_only=True)
+class ActorCount:
+    """How often one canonical actor (name, country, sector) appears in the store."""
+
+    name: str
+    country: str | None
+    sector: str | None
+    as_source: int  # events with the actor among the sources
+    as_target: int  # events with the actor among the targets
+    as_claimant: int  # events the actor claims (claimed_by)
+    quotes: int  # quotes the actor speaks
+    total: int  # the sum of the four
+
+
+@dataclass(slots=True, kw_only=True)
+class QuoteQuery:
+    """Filters for ``query_quotes``; None means "no filter"."""
+
+    speaker: str | None = None  # case-insensitive substring of the speaker's name, text, alias
+    text: str | None = None  # case-insensitive substring of the quote
+    article_id: str | None = None
+    kind: str | None = None  # "direct", "indirect", ...
+    limit: int | None = 100
+    offset: int = 0
+
+
+@dataclass(slots=True, kw_only=True)
+class StoredQuote:
+    """A quote as stored, with the article it came from."""
+
+    quote: Quote
+    article_id: str
+    article_hash: str
+    title: str | None
+    url: str | None
+    published: str | None
+
+
+@dataclass(slots=True, kw_only=True)
+class PlaceCount:
+    """One event location and how many matching events happened there."""
+
+    name: str
+    geonames_id: int | None
+    admin1: str | None
+    country: str | None
+    lat: float | None
+    lon: float | None
+    events: int
+
+
+@dataclass(slots=True, kw_only=True)
+class ClusterView:
+    """A stored cross-article cluster: its events as stored, why they merged, their figures."""
+
+    cluster_id: str
+    events: list[StoredEvent]  # in the order they were saved (resolve: by publication)
+    reasons: list[str]
+    figures: dict[str, list[FigureClaim]]
+
+    @property
+    def article_ids(self) -> list[str]:
+        """Return the ids of the articles that report this event, sorted."""
+        return sorted({member.article_id for member in self.events})
 
 
 class Store(Protocol):
     """A database of articles and their findings, keyed by ``Article.content_hash``."""
 
     def known_hashes(self, hashes: Sequence[str]) -> set[str]:
-        """Return the hashes among ``hashes`` already stored successfully."""
+        """Return the hashes among ``hashes`` stored successfully or as near-duplicates."""
         ...
 
-    def save(self, items: Sequence[tuple[Article, Findings]]) -> SaveResult:
-        """Store a batch of articles and findings in one transaction."""
+    def save(
+        self,
+        items: Sequence[tuple[Article, Findings]],
+        *,
+        duplicates: Sequence[tuple[Article, str]] = (),
+        signatures: Sequence[tuple[str, bytes]] = (),
+    ) -> SaveResult:
+        """Store a batch in one transaction: processed articles, near-duplicates, signatures.
+
+        ``duplicates`` are (article, content hash of the original it copies): stored with status
+        'duplicate', no findings, and known to ``known_hashes``. ``signatures`` are
+        (content hash, MinHash signature bytes); a hash already stored keeps its signature.
+        """
+        ...
+
+    def save_signatures(self, rows: Sequence[tuple[str, bytes]]) -> None:
+        """Store (content hash, MinHash signature) rows on their own transaction."""
+        ...
+
+    def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
+        """Yield every stored (content hash, signature) in the order they were saved."""
+        ...
+
+    def duplicates_of(self, article_hash: str) -> list[str]:
+        """Return the content hashes of the stored near-duplicates of an article, sorted."""
+        ...
+
+    def search_articles(
+        self, text: str | None, *, limit: int | None = 100, offset: int = 0
+    ) -> list[ArticleSummary]:
+        """Return articles whose title, text or evidence hold every word, newest first."""
+        ...
+
+    def count_articles(self, text: str | None = None) -> int:
+        """Return how many articles ``search_articles`` finds, ignoring paging."""
+        ...
+
+    def actor_counts(self, query: ActorQuery) -> list[ActorCount]:
+        """Return canonical actors with their counts, by total (descending) then name."""
+        ...
+
+    def query_quotes(self, query: QuoteQuery) -> list[StoredQuote]:
+        """Return matching quotes, newest article first, then in article order."""
+        ...
+
+    def count_quotes(self, query: QuoteQuery) -> int:
+        """Return how many quotes match, ignoring limit and offset."""
+        ...
+
+    def place_counts(
+        self, query: EventQuery | None = None, *, limit: int | None = 100, offset: int = 0
+    ) -> list[PlaceCount]:
+        """Return event locations with their matching event counts, most events first."""
+        ...
+
+    def save_clusters(self, clusters: Sequence[EventCluster]) -> None:
+        """Replace every stored cluster sharing an id or an event with the given clusters."""
+        ...
+
+    def get_cluster(self, event_id: str) -> ClusterView | None:
+        """Return the cluster holding an event, or None when it is in none."""
         ...
 
     def query_events(self, query: EventQuery) -> list[StoredEvent]:

@@ -5,7 +5,10 @@ migrations are recorded in ``eventscribe_migrations`` and applied under an advis
 processes may open a new database at once), writers take a second advisory lock (one writer at
 a time, as SQLite's ``BEGIN IMMEDIATE``), text is sorted byte-wise (``COLLATE "C"`` in the
 schema) and searched through Python-casefolded copies, so every query returns what SQLite
-returns. psycopg errors are translated here into ``StoreError``; nothing above sees the driver.
+returns. Full-text search indexes the same Python-computed terms as SQLite (a tsvector built
+with array_to_tsvector, GIN-indexed), so searches agree too. psycopg errors are translated here
+into ``StoreError``; nothing above sees the driver. SQL text, PostgreSQL-only row builders and
+WHERE builders are in ``postgres_sql.py``; the shared row builders in ``rows.py``.
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ import itertools
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -26,19 +29,28 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from eventscribe.errors import ConfigError, StoreError
-from eventscribe.records import Article, Event, Findings, from_json, to_json
-from eventscribe.store.base import EventQuery, SaveResult, StoredEvent, StoreStats
-
-# The row builders, JSON encoder and query checks are the SQLite store's, so both backends
-# store and validate exactly alike.
-from eventscribe.store.sqlite import (
-    _actor_rows,
-    _as_list,
-    _check_query,
-    _dumps,
-    _event_row,
-    _stored_event,
+from eventscribe.records import Article, Findings, from_json
+from eventscribe.store import postgres_sql, rows
+from eventscribe.store.base import (
+    ActorCount,
+    ActorQuery,
+    ArticleSummary,
+    ClusterView,
+    EventQuery,
+    PlaceCount,
+    QuoteQuery,
+    SaveResult,
+    StoredEvent,
+    StoredQuote,
+    StoreStats,
 )
+
+# The row builders, JSON encoder and query checks are shared with the SQLite store (rows.py),
+# so both backends store and validate exactly alike.
+from eventscribe.store.rows import stored_event as _stored_event
+
+if TYPE_CHECKING:
+    from eventscribe.resolve import EventCluster
 
 MIGRATIONS_TABLE = "eventscribe_migrations"
 MIGRATION_LOCK = 0x4576696300000001  # advisory lock keys: "Evic" + purpose
@@ -47,21 +59,6 @@ _MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _URL_PREFIX = re.compile(r"^postgres(?:ql)?(?:\+[a-z0-9_]+)?://")
 _FETCH_SIZE = 500
 _CURSOR_NAMES = itertools.count(1)
-
-_EVENT_SELECT = """
-SELECT e.record, a.id, a.hash, a.title, a.url, a.source, a.published
-FROM events AS e JOIN articles AS a ON a.hash = e.article_hash
-"""
-_EVENT_ORDER = " ORDER BY e.date NULLS LAST, e.event_id, e.article_hash, e.seq"
-_ACTOR_CLAUSE = """EXISTS (
-    SELECT 1 FROM event_actors AS x
-    WHERE x.article_hash = e.article_hash AND x.event_seq = e.seq
-      AND x.role IN ('source', 'target')
-      AND (strpos(x.name_fold, %s) > 0 OR strpos(x.text_fold, %s) > 0
-           OR strpos(x.aliases_fold, %s) > 0))"""
-_PLACE_CLAUSE = """(strpos(e.location_name_fold, %s) > 0
-    OR strpos(e.location_admin1_fold, %s) > 0 OR strpos(e.location_admin2_fold, %s) > 0)"""
-_IN_COLUMNS = ("e.type", "e.mode", "e.acled_event_type", "e.location_country")
 
 
 def load_migrations() -> list[tuple[int, str]]:
@@ -191,9 +188,17 @@ def _migrate(
         for version, script in migrations:
             if version > current:
                 connection.execute(script)  # no parameters: psycopg sends the whole script
+                _DATA_STEPS.get(version, _no_data_step)(connection)
                 connection.execute(
                     f"INSERT INTO {MIGRATIONS_TABLE} (version) VALUES (%s)", (version,)
                 )
+
+
+def _no_data_step(connection: psycopg.Connection[Any]) -> None:
+    """Most migrations change only the schema."""
+
+
+_DATA_STEPS: dict[int, Callable[[psycopg.Connection[Any]], None]] = {2: postgres_sql.fill_version_2}
 
 
 @contextmanager
@@ -265,97 +270,273 @@ class PostgresStore:
         with _translated(self.where, action, closed=self._connection.closed):
             yield
 
-    def known_hashes(self, hashes: Sequence[str]) -> set[str]:
-        """Return the hashes among ``hashes`` already stored successfully."""
-        sql_text = "SELECT hash FROM articles WHERE status = 'ok' AND hash = ANY(%s)"
-        wanted = sorted({h for h in hashes if not _has_nul(h)})  # NUL: cannot be stored
-        with self._translated("looking up known articles"):
-            rows = self._connection.execute(sql_text, (wanted,)).fetchall()
-        return {row[0] for row in rows}
+    def _rows(self, sql_text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._connection.execute(sql_text, params).fetchall()
 
-    def save(self, items: Sequence[tuple[Article, Findings]]) -> SaveResult:
-        """Store a batch of articles and findings in one transaction."""
+    def known_hashes(self, hashes: Sequence[str]) -> set[str]:
+        """Return the hashes among ``hashes`` stored successfully or as near-duplicates."""
+        sql_text = "SELECT hash FROM articles WHERE status <> 'failed' AND hash = ANY(%s)"
+        wanted = sorted({h for h in hashes if not postgres_sql.has_nul(h)})  # NUL: cannot be stored
+        with self._translated("looking up known articles"):
+            return {row[0] for row in self._rows(sql_text, (wanted,))}
+
+    def save(
+        self,
+        items: Sequence[tuple[Article, Findings]],
+        *,
+        duplicates: Sequence[tuple[Article, str]] = (),
+        signatures: Sequence[tuple[str, bytes]] = (),
+    ) -> SaveResult:
+        """Store a batch in one transaction: processed articles, near-duplicates, signatures."""
         result = SaveResult(
             articles_added=0, articles_skipped=0, events_added=0, quotes_added=0, failures=0
         )
-        with self._translated("saving a batch"), self._connection.transaction():
-            # one writer at a time, as in SQLite: the hash check below then cannot race
-            self._connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        with self._translated("saving a batch"), self._write():
             for article, findings in items:
                 self._save_one(article, findings, result)
+            for article, original in duplicates:
+                self._save_duplicate(article, original, result)
+            self._insert_signatures(signatures)
         return result
+
+    def save_signatures(self, rows: Sequence[tuple[str, bytes]]) -> None:
+        """Store (content hash, MinHash signature) rows on their own transaction."""
+        self.save([], signatures=rows)
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        with self._connection.transaction():
+            # one writer at a time, as in SQLite: the hash checks then cannot race
+            self._connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            yield
+
+    def _kept(self, key: str) -> bool:
+        """Say whether an article is stored for good; remove an earlier failure of it."""
+        row = self._connection.execute("SELECT status FROM articles WHERE hash = %s", (key,))
+        status = row.fetchone()
+        if status is None:
+            return False
+        if status[0] != "failed":
+            return True  # idempotent: a stored article is never rewritten
+        self._connection.execute("DELETE FROM articles WHERE hash = %s", (key,))  # cascades
+        return False
 
     def _save_one(self, article: Article, findings: Findings, result: SaveResult) -> None:
         key = article.content_hash
-        row = self._connection.execute("SELECT status FROM articles WHERE hash = %s", (key,))
-        status = row.fetchone()
-        if status is not None and status[0] == "ok":
-            result.articles_skipped += 1  # idempotent: a stored article is never rewritten
+        if self._kept(key):
+            result.articles_skipped += 1
             return
-        if status is not None:  # an earlier failure: replace it (cascades to its children)
-            self._connection.execute("DELETE FROM articles WHERE hash = %s", (key,))
         failed = bool(findings.errors) and not findings.events
-        self._insert_article(key, article, findings, failed=failed)
+        self._insert_article(article, findings, status="failed" if failed else "ok")
         self._insert_children(key, findings)
         result.failures += failed
         result.articles_added += not failed
         result.events_added += len(findings.events)
         result.quotes_added += len(findings.quotes)
 
+    def _save_duplicate(self, article: Article, original: str, result: SaveResult) -> None:
+        if self._kept(article.content_hash):
+            result.articles_skipped += 1
+            return
+        findings = rows.duplicate_findings(article)
+        self._insert_article(article, findings, status="duplicate", duplicate_of=original)
+        result.duplicates_added += 1
+
     def _insert_article(
-        self, key: str, article: Article, findings: Findings, *, failed: bool
+        self, article: Article, findings: Findings, *, status: str, duplicate_of: str | None = None
     ) -> None:
-        meta = {k: v for k, v in to_json(findings).items() if not isinstance(v, list)}
+        values = rows.article_values(article, findings, status=status, duplicate_of=duplicate_of)
+        evidences = [event.evidence.text for event in findings.events]
+        terms = rows.document_terms(article.title, article.text, evidences)
         self._connection.execute(
-            "INSERT INTO articles (hash, id, title, published, url, source, language, section,"
-            " author, text, status, errors, findings, record)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (
-                key, article.id, article.title, article.published, article.url, article.source,
-                article.language, article.section, article.author, article.text,
-                "failed" if failed else "ok", _dumps(to_json(findings.errors)), _dumps(meta),
-                _dumps(to_json(article)),
-            ),
-        )  # fmt: skip
+            f"INSERT INTO articles ({rows.ARTICLE_COLUMNS}, search)"
+            f" VALUES ({postgres_sql.marks(len(values))}, array_to_tsvector(%s::text[]))",
+            (*values, terms),
+        )
 
     def _insert_children(self, key: str, findings: Findings) -> None:
         with self._connection.cursor() as cursor:
-            for statement, rows in _child_rows(key, findings):
-                if rows:
-                    cursor.executemany(statement, rows)
+            for statement, child_rows in postgres_sql.child_rows(key, findings):
+                if child_rows:
+                    cursor.executemany(statement, child_rows)
+
+    def _insert_signatures(self, signatures: Sequence[tuple[str, bytes]]) -> None:
+        if not signatures:
+            return
+        last = self._connection.execute("SELECT coalesce(max(seq), 0) FROM signatures")
+        seq = int(_one(last.fetchone()))
+        for key, signature in signatures:
+            cursor = self._connection.execute(
+                "INSERT INTO signatures (article_hash, seq, signature) VALUES (%s, %s, %s)"
+                " ON CONFLICT (article_hash) DO NOTHING",
+                (key, seq + 1, bytes(signature)),
+            )
+            seq += cursor.rowcount  # 0 when the hash already had a signature
+
+    def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
+        """Yield every stored (content hash, signature) in the order they were saved."""
+        sql_text = "SELECT article_hash, signature FROM signatures ORDER BY seq"
+        for key, signature in self._stream(sql_text, [], action="reading signatures"):
+            yield key, bytes(signature)
+
+    def _stream(self, sql_text: str, params: list[Any], *, action: str) -> Iterator[Any]:
+        name = f"eventscribe_stream_{next(_CURSOR_NAMES)}"
+        # WITH HOLD: the result outlives its (autocommit) transaction, so a save() made while
+        # the caller iterates is committed on its own
+        with self._translated(action), self._connection.cursor(name, withhold=True) as cursor:
+            cursor.execute(sql_text, params)
+            while batch := cursor.fetchmany(_FETCH_SIZE):
+                yield from batch
+
+    def duplicates_of(self, article_hash: str) -> list[str]:
+        """Return the content hashes of the stored near-duplicates of an article, sorted."""
+        sql_text = "SELECT hash FROM articles WHERE duplicate_of = %s ORDER BY hash"
+        if postgres_sql.has_nul(article_hash):
+            return []
+        with self._translated("reading duplicates"):
+            return [row[0] for row in self._rows(sql_text, (article_hash,))]
+
+    def search_articles(
+        self, text: str | None, *, limit: int | None = 100, offset: int = 0
+    ) -> list[ArticleSummary]:
+        """Return articles whose title, text or evidence hold every word, newest first."""
+        rows.check_paging(limit, offset)
+        where, params = postgres_sql.article_where(text)
+        sql_text = (
+            f"SELECT {rows.ARTICLE_SUMMARY_COLUMNS} FROM articles AS a{where}"
+            " ORDER BY a.published DESC NULLS LAST, a.id, a.hash LIMIT %s OFFSET %s"
+        )
+        with self._translated("searching articles"):
+            found = self._rows(sql_text, [*params, limit, offset])
+        return [rows.article_summary(row) for row in found]
+
+    def count_articles(self, text: str | None = None) -> int:
+        """Return how many articles ``search_articles`` finds, ignoring paging."""
+        where, params = postgres_sql.article_where(text)
+        with self._translated("counting articles"):
+            sql_text = "SELECT count(*) FROM articles AS a" + where
+            return int(_one(self._connection.execute(sql_text, params).fetchone()))
+
+    def actor_counts(self, query: ActorQuery) -> list[ActorCount]:
+        """Return canonical actors with their counts, by total (descending) then name."""
+        rows.check_paging(query.limit, query.offset)
+        where, params = postgres_sql.nul_free(postgres_sql.actor_clauses(query))
+        sql_text = (
+            postgres_sql.ACTOR_COUNTS + where + postgres_sql.ACTOR_ORDER + " LIMIT %s OFFSET %s"
+        )
+        with self._translated("counting actors"):
+            found = self._rows(sql_text, [*params, query.limit, query.offset])
+        return [rows.actor_count(row) for row in found]
+
+    def query_quotes(self, query: QuoteQuery) -> list[StoredQuote]:
+        """Return matching quotes, newest article first, then in article order."""
+        where, params = postgres_sql.nul_free(postgres_sql.quote_clauses(query))
+        sql_text = (
+            postgres_sql.QUOTE_SELECT + where + postgres_sql.QUOTE_ORDER + " LIMIT %s OFFSET %s"
+        )
+        with self._translated("reading quotes"):
+            found = self._rows(sql_text, [*params, query.limit, query.offset])
+        return [rows.stored_quote(row) for row in found]
+
+    def count_quotes(self, query: QuoteQuery) -> int:
+        """Return how many quotes match, ignoring limit and offset."""
+        where, params = postgres_sql.nul_free(postgres_sql.quote_clauses(query))
+        with self._translated("counting quotes"):
+            sql_text = "SELECT count(*)" + postgres_sql.QUOTES_FROM + where
+            return int(_one(self._connection.execute(sql_text, params).fetchone()))
+
+    def place_counts(
+        self, query: EventQuery | None = None, *, limit: int | None = 100, offset: int = 0
+    ) -> list[PlaceCount]:
+        """Return event locations with their matching event counts, most events first."""
+        rows.check_paging(limit, offset)
+        where, params = postgres_sql.event_where(query or EventQuery())
+        where += (" AND " if where else " WHERE ") + "e.location_name IS NOT NULL"
+        sql_text = (
+            postgres_sql.PLACE_SELECT + where + postgres_sql.PLACE_GROUP + " LIMIT %s OFFSET %s"
+        )
+        with self._translated("counting places"):
+            found = self._rows(sql_text, [*params, limit, offset])
+        return [rows.place_count(row) for row in found]
+
+    def save_clusters(self, clusters: Sequence[EventCluster]) -> None:
+        """Replace every stored cluster sharing an id or an event with the given clusters."""
+        with self._translated("saving clusters"), self._write():
+            members = [[self._event_key(s) for s in c.events] for c in clusters]
+            rows.check_clusters(clusters, members)
+            stale = {c.cluster_id for c in clusters}
+            sql_text = (
+                "SELECT cluster_id FROM cluster_members WHERE article_hash = %s AND event_seq = %s"
+            )
+            for key in (key for keys in members for key in keys):
+                stale.update(row[0] for row in self._rows(sql_text, key))
+            for cluster_id in sorted(stale):
+                self._connection.execute(
+                    "DELETE FROM clusters WHERE cluster_id = %s", (cluster_id,)
+                )
+            for cluster, keys in zip(clusters, members, strict=True):
+                self._insert_cluster(cluster, keys)
+
+    def _event_key(self, stored: StoredEvent) -> tuple[str, int]:
+        sql_text = (
+            "SELECT seq FROM events WHERE article_hash = %s AND event_id = %s ORDER BY seq LIMIT 1"
+        )
+        params = (stored.article_hash, stored.event.event_id)
+        found = None if postgres_sql.has_nul(list(params)) else self._rows(sql_text, params)
+        return rows.event_key(stored, found[0] if found else None)
+
+    def _insert_cluster(self, cluster: EventCluster, keys: list[tuple[str, int]]) -> None:
+        self._connection.execute(
+            "INSERT INTO clusters (cluster_id, reasons, figures) VALUES (%s, %s, %s)",
+            (cluster.cluster_id, rows.dumps(cluster.reasons), rows.figures_json(cluster)),
+        )
+        with self._connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO cluster_members (article_hash, event_seq, cluster_id, position)"
+                " VALUES (%s, %s, %s, %s)",
+                [(key, seq, cluster.cluster_id, n) for n, (key, seq) in enumerate(keys)],
+            )
+
+    def get_cluster(self, event_id: str) -> ClusterView | None:
+        """Return the cluster holding an event (its first stored copy), or None when in none."""
+        if postgres_sql.has_nul(event_id):
+            return None
+        with self._translated("reading a cluster"):
+            found = self._rows(postgres_sql.CLUSTER_OF, (event_id,))
+            if not found:
+                return None
+            members = self._rows(postgres_sql.CLUSTER_EVENTS, (found[0][0],))
+        return rows.cluster_view(found[0], [_stored_event(row) for row in members])
 
     def iter_events(self, query: EventQuery) -> Iterator[StoredEvent]:
         """Yield matching events in query order, fetched from a server-side cursor."""
-        sql_text, params = _event_sql(query)
-        name = f"eventscribe_events_{next(_CURSOR_NAMES)}"
-        # WITH HOLD: the result outlives its (autocommit) transaction, so a save() made while
-        # the caller iterates is committed on its own
-        with (
-            self._translated("reading events"),
-            self._connection.cursor(name, withhold=True) as cursor,
-        ):
-            cursor.execute(sql_text, params)
-            while rows := cursor.fetchmany(_FETCH_SIZE):
-                yield from (_stored_event(row) for row in rows)
+        sql_text, params = postgres_sql.event_sql(query)
+        for row in self._stream(sql_text, params, action="reading events"):
+            yield _stored_event(row)
 
     def query_events(self, query: EventQuery) -> list[StoredEvent]:
         """Return matching events ordered by date (nulls last), then event_id."""
-        sql_text, params = _event_sql(query)
+        sql_text, params = postgres_sql.event_sql(query)
         with self._translated("reading events"):
-            rows = self._connection.execute(sql_text, params).fetchall()
-        return [_stored_event(row) for row in rows]
+            found = self._rows(sql_text, params)
+        return [_stored_event(row) for row in found]
 
     def count_events(self, query: EventQuery) -> int:
         """Return how many events match, ignoring limit and offset."""
-        where, params = _where(query)
+        where, params = postgres_sql.event_where(query)
         sql_text = "SELECT count(*) FROM events AS e JOIN articles AS a ON a.hash = e.article_hash"
         with self._translated("counting events"):
             return int(_one(self._connection.execute(sql_text + where, params).fetchone()))
 
     def get_event(self, event_id: str) -> StoredEvent | None:
         """Return one event by id (the first in query order if ids repeat), or None."""
-        sql_text = _EVENT_SELECT + " WHERE e.event_id = %s" + _EVENT_ORDER + " LIMIT 1"
-        if _has_nul(event_id):  # as SQLite: an id that cannot be stored is not found
+        sql_text = (
+            postgres_sql.EVENT_SELECT
+            + " WHERE e.event_id = %s"
+            + postgres_sql.EVENT_ORDER
+            + " LIMIT 1"
+        )
+        if postgres_sql.has_nul(event_id):  # as SQLite: an id that cannot be stored is not found
             return None
         with self._translated("reading an event"):
             row = self._connection.execute(sql_text, (event_id,)).fetchone()
@@ -363,7 +544,7 @@ class PostgresStore:
 
     def get_article(self, article_hash: str) -> tuple[Article, Findings] | None:
         """Return an article and its findings by content hash, or None."""
-        if _has_nul(article_hash):
+        if postgres_sql.has_nul(article_hash):
             return None
         with self._translated("reading an article"):
             row = self._connection.execute(
@@ -380,135 +561,10 @@ class PostgresStore:
         query = sql.SQL("SELECT record FROM {} WHERE article_hash = %s ORDER BY seq").format(
             sql.Identifier(table)
         )
-        rows = self._connection.execute(query, (article_hash,)).fetchall()
-        return [json.loads(r[0]) for r in rows]
+        found = self._connection.execute(query, (article_hash,)).fetchall()
+        return [json.loads(r[0]) for r in found]
 
     def stats(self) -> StoreStats:
         """Return row counts (actors = distinct canonical actor names)."""
-        sql_text = """SELECT
-            (SELECT count(*) FROM articles WHERE status = 'ok'),
-            (SELECT count(*) FROM events),
-            (SELECT count(*) FROM quotes),
-            (SELECT count(DISTINCT name) FROM actors),
-            (SELECT count(*) FROM articles WHERE status = 'failed')"""
         with self._translated("counting rows"):
-            row = self._connection.execute(sql_text).fetchone()
-        articles, events, quotes, actors, failures = (int(n) for n in row or (0,) * 5)
-        return StoreStats(
-            articles=articles, events=events, quotes=quotes, actors=actors, failures=failures
-        )
-
-
-def _fold(value: str | None) -> str | None:
-    return None if value is None else value.casefold()
-
-
-def _child_rows(key: str, findings: Findings) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
-    """Yield (INSERT statement, rows) for each child table of one article."""
-    yield (
-        "INSERT INTO events (article_hash, seq, event_id, type, mode, acled_event_type,"
-        " acled_sub_event_type, date, date_precision, location_name, location_admin1,"
-        " location_admin2, location_country, location_lat, location_lon, confidence, evidence,"
-        " record, location_name_fold, location_admin1_fold, location_admin2_fold, evidence_fold)"
-        f" VALUES ({_marks(22)})",
-        [_event_row_folded(key, seq, event) for seq, event in enumerate(findings.events)],
-    )
-    yield (
-        "INSERT INTO event_actors (article_hash, event_seq, role, position, event_id, name, text,"
-        f" aliases, country, sector, name_fold, text_fold, aliases_fold) VALUES ({_marks(13)})",
-        [
-            (*row, row[5].casefold(), row[6].casefold(), row[7].casefold())
-            for seq, event in enumerate(findings.events)
-            for row in _actor_rows(key, seq, event)
-        ],
-    )
-    yield from _record_rows(key, findings)
-
-
-def _record_rows(key: str, findings: Findings) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
-    yield (
-        "INSERT INTO quotes (article_hash, seq, kind, text, speaker_name, record)"
-        f" VALUES ({_marks(6)})",
-        [
-            (key, seq, q.kind, q.text, q.speaker.name if q.speaker else None, _dumps(to_json(q)))
-            for seq, q in enumerate(findings.quotes)
-        ],
-    )
-    yield (
-        "INSERT INTO places (article_hash, seq, name, geonames_id, admin1, country, lat, lon,"
-        f" record) VALUES ({_marks(9)})",
-        [
-            (key, seq, p.name, p.geonames_id, p.admin1, p.country, p.lat, p.lon, _dumps(to_json(p)))
-            for seq, p in enumerate(findings.places)
-        ],
-    )
-    yield (
-        "INSERT INTO actors (article_hash, seq, name, kind, country, sector, record)"
-        f" VALUES ({_marks(7)})",
-        [
-            (key, seq, a.name, a.kind, a.country, a.sector, _dumps(to_json(a)))
-            for seq, a in enumerate(findings.actors)
-        ],
-    )
-
-
-def _has_nul(value: object) -> bool:
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return isinstance(value, str) and "\x00" in value
-
-
-def _marks(count: int) -> str:
-    return ", ".join(["%s"] * count)
-
-
-def _event_row_folded(key: str, seq: int, event: Event) -> tuple[Any, ...]:
-    loc = event.location
-    folds = (
-        _fold(loc.name if loc else None),
-        _fold(loc.admin1 if loc else None),
-        _fold(loc.admin2 if loc else None),
-        event.evidence.text.casefold(),
-    )
-    return (*_event_row(key, seq, event), *folds)
-
-
-def _event_sql(query: EventQuery) -> tuple[str, list[Any]]:
-    where, params = _where(query)
-    # LIMIT NULL is no limit in PostgreSQL
-    sql_text = _EVENT_SELECT + where + _EVENT_ORDER + " LIMIT %s OFFSET %s"
-    return sql_text, [*params, query.limit, query.offset]
-
-
-def _where(query: EventQuery) -> tuple[str, list[Any]]:
-    """Build a parameterised WHERE clause: user values only ever travel as parameters."""
-    _check_query(query)
-    clauses: list[str] = []
-    params: list[Any] = []
-    for clause, values in _conditions(query):
-        if any(_has_nul(value) for value in values):
-            clause, values = "FALSE", []  # PostgreSQL text never holds NUL: nothing matches
-        clauses.append(clause)
-        params.extend(values)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-def _conditions(query: EventQuery) -> Iterator[tuple[str, list[Any]]]:
-    lists = (query.types, query.modes, query.acled_types, query.countries)
-    for column, values in zip(_IN_COLUMNS, lists, strict=True):
-        if values:
-            yield f"{column} = ANY(%s)", [_as_list(values)]
-    if query.place:
-        yield _PLACE_CLAUSE, [query.place.casefold()] * 3
-    if query.actor:
-        yield _ACTOR_CLAUSE, [query.actor.casefold()] * 3
-    if query.text:
-        yield "strpos(e.evidence_fold, %s) > 0", [query.text.casefold()]
-    if query.date_from:
-        yield "e.date >= %s", [query.date_from]
-    if query.date_to:
-        yield "e.date <= %s", [query.date_to]
-    if query.min_confidence > 0:
-        yield "e.confidence >= %s", [query.min_confidence]
-    if query.article_id is not None:
-        yield "a.id = %s", [query.article_id]
+            return rows.store_stats(self._connection.execute(rows.STATS_SQL).fetchone())

@@ -1,8 +1,11 @@
 """SQLite store: one file, WAL journal, numbered migrations, idempotent saves by content hash.
 
 Every record is kept as its exact JSON (so reads return what was saved) next to indexed copies
-of the fields the filters use. sqlite3 errors are translated here into ``StoreError`` with a
-message that says what to do; nothing above this module sees the driver.
+of the fields the filters use. Full-text search is a contentless FTS5 table over terms computed
+in Python (rows.py), kept in step inside ``save()``. sqlite3 errors are translated here into
+``StoreError`` with a message that says what to do; nothing above this module sees the driver.
+The SQL text and WHERE builders are in ``sqlite_sql.py``; the row builders, shared with the
+PostgreSQL store, in ``rows.py``.
 """
 
 from __future__ import annotations
@@ -10,37 +13,42 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from eventscribe.errors import ConfigError, StoreError
-from eventscribe.records import Actor, Article, Event, Findings, from_json, to_json
-from eventscribe.store.base import EventQuery, SaveResult, StoredEvent, StoreStats
+from eventscribe.errors import StoreError
+from eventscribe.records import Article, Findings, from_json
+from eventscribe.store import rows, sqlite_sql
+from eventscribe.store.base import (
+    ActorCount,
+    ActorQuery,
+    ArticleSummary,
+    ClusterView,
+    EventQuery,
+    PlaceCount,
+    QuoteQuery,
+    SaveResult,
+    StoredEvent,
+    StoredQuote,
+    StoreStats,
+)
+from eventscribe.store.rows import stored_event as _stored_event
+
+if TYPE_CHECKING:
+    from eventscribe.resolve import EventCluster
+
+# Row builders live in rows.py (shared with the PostgreSQL store), SQL text and WHERE builders
+# in sqlite_sql.py. api_sql reads through these two names, so they stay importable from here.
+_where = sqlite_sql.event_where
 
 APPLICATION_ID = 0x45766963  # PRAGMA application_id set by migration 0001: "this file is ours"
 _MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _FETCH_SIZE = 500
 _MAX_PARAMS = 500  # stay well under SQLite's bound-variable limit
-
-_EVENT_SELECT = """
-SELECT e.record, a.id, a.hash, a.title, a.url, a.source, a.published
-FROM events AS e JOIN articles AS a ON a.hash = e.article_hash
-"""
-_EVENT_ORDER = " ORDER BY e.date IS NULL, e.date, e.event_id, e.article_hash, e.seq"
-_ACTOR_CLAUSE = """EXISTS (
-    SELECT 1 FROM event_actors AS x
-    WHERE x.article_hash = e.article_hash AND x.event_seq = e.seq
-      AND x.role IN ('source', 'target')
-      AND (instr(es_fold(x.name), ?) > 0 OR instr(es_fold(x.text), ?) > 0
-           OR instr(es_fold(x.aliases), ?) > 0))"""
-_PLACE_CLAUSE = """(instr(es_fold(e.location_name), ?) > 0
-    OR instr(es_fold(e.location_admin1), ?) > 0 OR instr(es_fold(e.location_admin2), ?) > 0)"""
-_IN_COLUMNS = ("e.type", "e.mode", "e.acled_event_type", "e.location_country")
 
 
 def load_migrations() -> list[tuple[int, str]]:
@@ -112,6 +120,8 @@ def _refuse_newer(current: int, latest: int, path: Path) -> None:
 
 def _migrate(connection: sqlite3.Connection, path: Path, migrations: list[tuple[int, str]]) -> None:
     """Apply the pending migrations in one transaction, re-reading the version under the lock."""
+    # off while a migration rebuilds a parent table (SQLite's 12-step ALTER); checked below
+    connection.execute("PRAGMA foreign_keys = OFF")
     connection.execute("BEGIN IMMEDIATE")
     try:
         current = _schema_version(connection, path)  # another process may have migrated meanwhile
@@ -120,11 +130,23 @@ def _migrate(connection: sqlite3.Connection, path: Path, migrations: list[tuple[
             if version > current:
                 for statement in _statements(sql):
                     connection.execute(statement)
+                _DATA_STEPS.get(version, _no_data_step)(connection)
                 connection.execute(f"PRAGMA user_version = {version:d}")
+        if connection.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            raise StoreError(f"migrating {path} broke a foreign key; restore a backup, report it")
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
+    finally:
+        connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _no_data_step(connection: sqlite3.Connection) -> None:
+    """Most migrations change only the schema."""
+
+
+_DATA_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {2: sqlite_sql.fill_version_2}
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -189,10 +211,6 @@ def _advice(exc: sqlite3.Error, path: Path, action: str) -> str:
     return f"database error on {path} while {action}: {exc}"
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
 class SQLiteStore:
     """The Store protocol on one SQLite file; get one from ``open_sqlite_store``."""
 
@@ -216,26 +234,39 @@ class SQLiteStore:
         self._connection.close()
 
     def known_hashes(self, hashes: Sequence[str]) -> set[str]:
-        """Return the hashes among ``hashes`` already stored successfully."""
+        """Return the hashes among ``hashes`` stored successfully or as near-duplicates."""
         unique = sorted(set(hashes))
         found: set[str] = set()
         with self._translated("looking up known articles"):
             for start in range(0, len(unique), _MAX_PARAMS):
                 chunk = unique[start : start + _MAX_PARAMS]
                 marks = ", ".join("?" * len(chunk))
-                sql = f"SELECT hash FROM articles WHERE status = 'ok' AND hash IN ({marks})"
+                sql = f"SELECT hash FROM articles WHERE status <> 'failed' AND hash IN ({marks})"
                 found.update(row[0] for row in self._connection.execute(sql, chunk))
         return found
 
-    def save(self, items: Sequence[tuple[Article, Findings]]) -> SaveResult:
-        """Store a batch of articles and findings in one transaction."""
+    def save(
+        self,
+        items: Sequence[tuple[Article, Findings]],
+        *,
+        duplicates: Sequence[tuple[Article, str]] = (),
+        signatures: Sequence[tuple[str, bytes]] = (),
+    ) -> SaveResult:
+        """Store a batch in one transaction: processed articles, near-duplicates, signatures."""
         result = SaveResult(
             articles_added=0, articles_skipped=0, events_added=0, quotes_added=0, failures=0
         )
         with self._translated("saving a batch"), self._transaction():
             for article, findings in items:
                 self._save_one(article, findings, result)
+            for article, original in duplicates:
+                self._save_duplicate(article, original, result)
+            self._insert_signatures(signatures)
         return result
+
+    def save_signatures(self, rows: Sequence[tuple[str, bytes]]) -> None:
+        """Store (content hash, MinHash signature) rows on their own transaction."""
+        self.save([], signatures=rows)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -252,104 +283,230 @@ class SQLiteStore:
         with _translated(self.path, action):
             yield
 
-    def _save_one(self, article: Article, findings: Findings, result: SaveResult) -> None:
-        key = article.content_hash
+    def _kept(self, key: str) -> tuple[bool, int | None]:
+        """Say whether an article is stored for good; else remove an earlier failure of it.
+
+        Returns (kept, the failure's rid to reuse): a replaced failure keeps its row number,
+        so the database ends up as if the article had succeeded the first time.
+        """
         row = self._connection.execute("SELECT status FROM articles WHERE hash = ?", (key,))
         status = row.fetchone()
-        if status is not None and status[0] == "ok":
-            result.articles_skipped += 1  # idempotent: a stored article is never rewritten
+        if status is None:
+            return False, None
+        if status[0] != "failed":
+            return True, None  # idempotent: a stored article is never rewritten
+        # a contentless index forgets a row only when told its terms
+        rid, terms = sqlite_sql.stored_terms(self._connection, key)
+        self._connection.execute(
+            "INSERT INTO articles_fts (articles_fts, rowid, terms) VALUES ('delete', ?, ?)",
+            (rid, " ".join(terms)),
+        )
+        self._connection.execute("DELETE FROM articles WHERE hash = ?", (key,))  # cascades
+        return False, rid
+
+    def _save_one(self, article: Article, findings: Findings, result: SaveResult) -> None:
+        key = article.content_hash
+        kept, rid = self._kept(key)
+        if kept:
+            result.articles_skipped += 1
             return
-        if status is not None:  # an earlier failure: replace it (cascades to its children)
-            self._connection.execute("DELETE FROM articles WHERE hash = ?", (key,))
         failed = bool(findings.errors) and not findings.events
-        self._insert_article(key, article, findings, failed=failed)
+        self._insert_article(article, findings, status="failed" if failed else "ok", rid=rid)
         self._insert_children(key, findings)
         result.failures += failed
         result.articles_added += not failed
         result.events_added += len(findings.events)
         result.quotes_added += len(findings.quotes)
 
+    def _save_duplicate(self, article: Article, original: str, result: SaveResult) -> None:
+        kept, rid = self._kept(article.content_hash)
+        if kept:
+            result.articles_skipped += 1
+            return
+        findings = rows.duplicate_findings(article)
+        self._insert_article(article, findings, status="duplicate", duplicate_of=original, rid=rid)
+        result.duplicates_added += 1
+
     def _insert_article(
-        self, key: str, article: Article, findings: Findings, *, failed: bool
+        self,
+        article: Article,
+        findings: Findings,
+        *,
+        status: str,
+        duplicate_of: str | None = None,
+        rid: int | None = None,
     ) -> None:
-        meta = {k: v for k, v in to_json(findings).items() if not isinstance(v, list)}
+        values = rows.article_values(article, findings, status=status, duplicate_of=duplicate_of)
+        cursor = self._connection.execute(
+            f"INSERT INTO articles (rid, {rows.ARTICLE_COLUMNS}) VALUES (?, {_marks(len(values))})",
+            (rid, *values),  # rid None: the next free number
+        )
+        evidences = [event.evidence.text for event in findings.events]
+        terms = rows.document_terms(article.title, article.text, evidences)
         self._connection.execute(
-            "INSERT INTO articles (hash, id, title, published, url, source, language, section,"
-            " author, text, status, errors, findings, record)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                key, article.id, article.title, article.published, article.url, article.source,
-                article.language, article.section, article.author, article.text,
-                "failed" if failed else "ok", _dumps(to_json(findings.errors)), _dumps(meta),
-                _dumps(to_json(article)),
-            ),
-        )  # fmt: skip
+            "INSERT INTO articles_fts (rowid, terms) VALUES (?, ?)",
+            (cursor.lastrowid, " ".join(terms)),
+        )
 
     def _insert_children(self, key: str, findings: Findings) -> None:
         execute = self._connection.executemany
         execute(
-            "INSERT INTO events (article_hash, seq, event_id, type, mode, acled_event_type,"
-            " acled_sub_event_type, date, date_precision, location_name, location_admin1,"
-            " location_admin2, location_country, location_lat, location_lon, confidence, evidence,"
-            " record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [_event_row(key, seq, event) for seq, event in enumerate(findings.events)],
+            f"INSERT INTO events ({rows.EVENT_COLUMNS}) VALUES ({_marks(19)})",
+            [rows.event_row(key, seq, event) for seq, event in enumerate(findings.events)],
         )
         execute(
-            "INSERT INTO event_actors (article_hash, event_seq, role, position, event_id, name, text,"
-            " aliases, country, sector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [row for seq, ev in enumerate(findings.events) for row in _actor_rows(key, seq, ev)],
+            "INSERT INTO event_actors (article_hash, event_seq, role, position, event_id, name,"
+            f" text, aliases, country, sector) VALUES ({_marks(10)})",
+            [r for seq, ev in enumerate(findings.events) for r in rows.actor_rows(key, seq, ev)],
         )
         execute(
-            "INSERT INTO quotes (article_hash, seq, kind, text, speaker_name, record)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    key,
-                    seq,
-                    q.kind,
-                    q.text,
-                    q.speaker.name if q.speaker else None,
-                    _dumps(to_json(q)),
-                )
-                for seq, q in enumerate(findings.quotes)
-            ],
+            f"INSERT INTO quotes ({rows.QUOTE_COLUMNS}) VALUES ({_marks(10)})",
+            [rows.quote_row(key, seq, q) for seq, q in enumerate(findings.quotes)],
         )
         execute(
             "INSERT INTO places (article_hash, seq, name, geonames_id, admin1, country, lat, lon,"
-            " record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    key,
-                    seq,
-                    p.name,
-                    p.geonames_id,
-                    p.admin1,
-                    p.country,
-                    p.lat,
-                    p.lon,
-                    _dumps(to_json(p)),
-                )
-                for seq, p in enumerate(findings.places)
-            ],
+            f" record) VALUES ({_marks(9)})",
+            [rows.place_row(key, seq, p) for seq, p in enumerate(findings.places)],
         )
         execute(
             "INSERT INTO actors (article_hash, seq, name, kind, country, sector, record)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (key, seq, a.name, a.kind, a.country, a.sector, _dumps(to_json(a)))
-                for seq, a in enumerate(findings.actors)
-            ],
+            f" VALUES ({_marks(7)})",
+            [rows.actor_row(key, seq, a) for seq, a in enumerate(findings.actors)],
         )
+
+    def _insert_signatures(self, signatures: Sequence[tuple[str, bytes]]) -> None:
+        if not signatures:
+            return
+        last = self._connection.execute("SELECT coalesce(max(seq), 0) FROM signatures")
+        seq = int(last.fetchone()[0])
+        for key, signature in signatures:
+            cursor = self._connection.execute(
+                "INSERT INTO signatures (article_hash, seq, signature) VALUES (?, ?, ?)"
+                " ON CONFLICT (article_hash) DO NOTHING",
+                (key, seq + 1, bytes(signature)),
+            )
+            seq += cursor.rowcount  # 0 when the hash already had a signature
+
+    def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
+        """Yield every stored (content hash, signature) in the order they were saved."""
+        with self._translated("reading signatures"):
+            cursor = self._connection.execute(
+                "SELECT article_hash, signature FROM signatures ORDER BY seq"
+            )
+            while batch := cursor.fetchmany(_FETCH_SIZE):
+                yield from ((key, bytes(signature)) for key, signature in batch)
+
+    def duplicates_of(self, article_hash: str) -> list[str]:
+        """Return the content hashes of the stored near-duplicates of an article, sorted."""
+        sql = "SELECT hash FROM articles WHERE duplicate_of = ? ORDER BY hash"
+        with self._translated("reading duplicates"):
+            return [row[0] for row in self._connection.execute(sql, (article_hash,))]
+
+    def search_articles(
+        self, text: str | None, *, limit: int | None = 100, offset: int = 0
+    ) -> list[ArticleSummary]:
+        """Return articles whose title, text or evidence hold every word, newest first."""
+        rows.check_paging(limit, offset)
+        where, params = sqlite_sql.article_where(text)
+        sql = (
+            f"SELECT {rows.ARTICLE_SUMMARY_COLUMNS} FROM articles AS a{where}"
+            " ORDER BY a.published IS NULL, a.published DESC, a.id, a.hash LIMIT ? OFFSET ?"
+        )
+        with self._translated("searching articles"):
+            found = self._connection.execute(sql, [*params, _limit(limit), offset])
+            return [rows.article_summary(row) for row in found]
+
+    def count_articles(self, text: str | None = None) -> int:
+        """Return how many articles ``search_articles`` finds, ignoring paging."""
+        where, params = sqlite_sql.article_where(text)
+        with self._translated("counting articles"):
+            sql = "SELECT count(*) FROM articles AS a" + where
+            return int(self._connection.execute(sql, params).fetchone()[0])
+
+    def actor_counts(self, query: ActorQuery) -> list[ActorCount]:
+        """Return canonical actors with their counts, by total (descending) then name."""
+        rows.check_paging(query.limit, query.offset)
+        where, params = sqlite_sql.actor_where(query)
+        sql = sqlite_sql.ACTOR_COUNTS + where + sqlite_sql.ACTOR_ORDER + " LIMIT ? OFFSET ?"
+        with self._translated("counting actors"):
+            found = self._connection.execute(sql, [*params, _limit(query.limit), query.offset])
+            return [rows.actor_count(row) for row in found]
+
+    def query_quotes(self, query: QuoteQuery) -> list[StoredQuote]:
+        """Return matching quotes, newest article first, then in article order."""
+        rows.check_paging(query.limit, query.offset)
+        where, params = sqlite_sql.quote_where(query)
+        sql = sqlite_sql.QUOTE_SELECT + where + sqlite_sql.QUOTE_ORDER + " LIMIT ? OFFSET ?"
+        with self._translated("reading quotes"):
+            found = self._connection.execute(sql, [*params, _limit(query.limit), query.offset])
+            return [rows.stored_quote(row) for row in found]
+
+    def count_quotes(self, query: QuoteQuery) -> int:
+        """Return how many quotes match, ignoring limit and offset."""
+        where, params = sqlite_sql.quote_where(query)
+        with self._translated("counting quotes"):
+            sql = "SELECT count(*)" + sqlite_sql.QUOTES_FROM + where
+            return int(self._connection.execute(sql, params).fetchone()[0])
+
+    def place_counts(
+        self, query: EventQuery | None = None, *, limit: int | None = 100, offset: int = 0
+    ) -> list[PlaceCount]:
+        """Return event locations with their matching event counts, most events first."""
+        rows.check_paging(limit, offset)
+        where, params = sqlite_sql.event_where(query or EventQuery())
+        where += (" AND " if where else " WHERE ") + "e.location_name IS NOT NULL"
+        sql = sqlite_sql.PLACE_SELECT + where + sqlite_sql.PLACE_GROUP + " LIMIT ? OFFSET ?"
+        with self._translated("counting places"):
+            found = self._connection.execute(sql, [*params, _limit(limit), offset])
+            return [rows.place_count(row) for row in found]
+
+    def save_clusters(self, clusters: Sequence[EventCluster]) -> None:
+        """Replace every stored cluster sharing an id or an event with the given clusters."""
+        with self._translated("saving clusters"), self._transaction():
+            members = [[self._event_key(s) for s in c.events] for c in clusters]
+            rows.check_clusters(clusters, members)
+            stale = {c.cluster_id for c in clusters}
+            sql = "SELECT cluster_id FROM cluster_members WHERE article_hash = ? AND event_seq = ?"
+            for key in (key for keys in members for key in keys):
+                stale.update(row[0] for row in self._connection.execute(sql, key))
+            for cluster_id in sorted(stale):
+                self._connection.execute("DELETE FROM clusters WHERE cluster_id = ?", (cluster_id,))
+            for cluster, keys in zip(clusters, members, strict=True):
+                self._insert_cluster(cluster, keys)
+
+    def _event_key(self, stored: StoredEvent) -> tuple[str, int]:
+        sql = "SELECT seq FROM events WHERE article_hash = ? AND event_id = ? ORDER BY seq LIMIT 1"
+        row = self._connection.execute(sql, (stored.article_hash, stored.event.event_id))
+        return rows.event_key(stored, row.fetchone())
+
+    def _insert_cluster(self, cluster: EventCluster, keys: list[tuple[str, int]]) -> None:
+        self._connection.execute(
+            "INSERT INTO clusters (cluster_id, reasons, figures) VALUES (?, ?, ?)",
+            (cluster.cluster_id, rows.dumps(cluster.reasons), rows.figures_json(cluster)),
+        )
+        self._connection.executemany(
+            "INSERT INTO cluster_members (article_hash, event_seq, cluster_id, position)"
+            " VALUES (?, ?, ?, ?)",
+            [(key, seq, cluster.cluster_id, n) for n, (key, seq) in enumerate(keys)],
+        )
+
+    def get_cluster(self, event_id: str) -> ClusterView | None:
+        """Return the cluster holding an event (its first stored copy), or None when in none."""
+        with self._translated("reading a cluster"):
+            found = self._connection.execute(sqlite_sql.CLUSTER_OF, (event_id,)).fetchone()
+            if found is None:
+                return None
+            members = self._connection.execute(sqlite_sql.CLUSTER_EVENTS, (found[0],)).fetchall()
+        return rows.cluster_view(found, [_stored_event(row) for row in members])
 
     def iter_events(self, query: EventQuery) -> Iterator[StoredEvent]:
         """Yield matching events in query order without loading them all."""
-        where, params = _where(query)
-        limit = -1 if query.limit is None else query.limit
-        sql = _EVENT_SELECT + where + _EVENT_ORDER + " LIMIT ? OFFSET ?"
+        where, params = sqlite_sql.event_where(query)
+        sql = sqlite_sql.EVENT_SELECT + where + sqlite_sql.EVENT_ORDER + " LIMIT ? OFFSET ?"
         with self._translated("reading events"):
-            cursor = self._connection.execute(sql, [*params, limit, query.offset])
-            while rows := cursor.fetchmany(_FETCH_SIZE):
-                yield from (_stored_event(row) for row in rows)
+            cursor = self._connection.execute(sql, [*params, _limit(query.limit), query.offset])
+            while batch := cursor.fetchmany(_FETCH_SIZE):
+                yield from (_stored_event(row) for row in batch)
 
     def query_events(self, query: EventQuery) -> list[StoredEvent]:
         """Return matching events ordered by date (nulls last), then event_id."""
@@ -357,14 +514,16 @@ class SQLiteStore:
 
     def count_events(self, query: EventQuery) -> int:
         """Return how many events match, ignoring limit and offset."""
-        where, params = _where(query)
+        where, params = sqlite_sql.event_where(query)
         sql = "SELECT count(*) FROM events AS e JOIN articles AS a ON a.hash = e.article_hash"
         with self._translated("counting events"):
             return int(self._connection.execute(sql + where, params).fetchone()[0])
 
     def get_event(self, event_id: str) -> StoredEvent | None:
         """Return one event by id (the first in query order if ids repeat), or None."""
-        sql = _EVENT_SELECT + " WHERE e.event_id = ?" + _EVENT_ORDER + " LIMIT 1"
+        sql = (
+            sqlite_sql.EVENT_SELECT + " WHERE e.event_id = ?" + sqlite_sql.EVENT_ORDER + " LIMIT 1"
+        )
         with self._translated("reading an event"):
             row = self._connection.execute(sql, (event_id,)).fetchone()
         return None if row is None else _stored_event(row)
@@ -389,112 +548,14 @@ class SQLiteStore:
 
     def stats(self) -> StoreStats:
         """Return row counts (actors = distinct canonical actor names)."""
-        sql = """SELECT
-            (SELECT count(*) FROM articles WHERE status = 'ok'),
-            (SELECT count(*) FROM events),
-            (SELECT count(*) FROM quotes),
-            (SELECT count(DISTINCT name) FROM actors),
-            (SELECT count(*) FROM articles WHERE status = 'failed')"""
         with self._translated("counting rows"):
-            articles, events, quotes, actors, failures = self._connection.execute(sql).fetchone()
-        return StoreStats(
-            articles=articles, events=events, quotes=quotes, actors=actors, failures=failures
-        )
+            numbers = self._connection.execute(rows.STATS_SQL).fetchone()
+        return rows.store_stats(numbers)
 
 
-def _event_row(key: str, seq: int, event: Event) -> tuple[Any, ...]:
-    loc = event.location
-    return (
-        key, seq, event.event_id, event.type, event.mode, event.acled_event_type,
-        event.acled_sub_event_type, event.date, event.date_precision,
-        loc.name if loc else None, loc.admin1 if loc else None, loc.admin2 if loc else None,
-        loc.country if loc else None, loc.lat if loc else None, loc.lon if loc else None,
-        event.confidence, event.evidence.text, _dumps(to_json(event)),
-    )  # fmt: skip
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
 
 
-def _actor_rows(key: str, seq: int, event: Event) -> Iterator[tuple[Any, ...]]:
-    claimed = [event.claimed_by] if event.claimed_by else []
-    roles: tuple[tuple[str, list[Actor]], ...] = (
-        ("source", event.source_actors),
-        ("target", event.target_actors),
-        ("claimed_by", claimed),
-    )
-    for role, actors in roles:
-        for position, a in enumerate(actors):
-            aliases = "\n".join(a.aliases)
-            yield (
-                key,
-                seq,
-                role,
-                position,
-                event.event_id,
-                a.name,
-                a.text,
-                aliases,
-                a.country,
-                a.sector,
-            )
-
-
-def _stored_event(row: sqlite3.Row | tuple[Any, ...]) -> StoredEvent:
-    record, article_id, article_hash, title, url, source, published = row
-    return StoredEvent(
-        event=from_json(Event, json.loads(record)),
-        article_id=article_id,
-        article_hash=article_hash,
-        title=title,
-        url=url,
-        source=source,
-        published=published,
-    )
-
-
-def _where(query: EventQuery) -> tuple[str, list[Any]]:
-    """Build a parameterised WHERE clause: user values only ever travel as parameters."""
-    _check_query(query)
-    clauses: list[str] = []
-    params: list[Any] = []
-    for clause, values in _conditions(query):
-        clauses.append(clause)
-        params.extend(values)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-
-def _conditions(query: EventQuery) -> Iterator[tuple[str, list[Any]]]:
-    lists = (query.types, query.modes, query.acled_types, query.countries)
-    for column, values in zip(_IN_COLUMNS, lists, strict=True):
-        if values:
-            items = _as_list(values)
-            yield f"{column} IN ({', '.join('?' * len(items))})", items
-    if query.place:
-        yield _PLACE_CLAUSE, [query.place.casefold()] * 3
-    if query.actor:
-        yield _ACTOR_CLAUSE, [query.actor.casefold()] * 3
-    if query.text:
-        yield "instr(es_fold(e.evidence), ?) > 0", [query.text.casefold()]
-    if query.date_from:
-        yield "e.date >= ?", [query.date_from]
-    if query.date_to:
-        yield "e.date <= ?", [query.date_to]
-    if query.min_confidence > 0:
-        yield "e.confidence >= ?", [query.min_confidence]
-    if query.article_id is not None:
-        yield "a.id = ?", [query.article_id]
-
-
-def _as_list(values: Iterable[str] | str) -> list[str]:
-    # a bare string is one value, not a sequence of letters
-    return [values] if isinstance(values, str) else list(values)
-
-
-def _check_query(query: EventQuery) -> None:
-    for name in ("date_from", "date_to"):
-        value = getattr(query, name)
-        try:
-            if value is not None:
-                date.fromisoformat(value)
-        except ValueError:
-            raise ConfigError(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from None
-    if query.offset < 0 or (query.limit is not None and query.limit < 0):
-        raise ConfigError("limit and offset must be zero or more")
+def _limit(limit: int | None) -> int:
+    return -1 if limit is None else limit  # LIMIT -1: no limit in SQLite
