@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any, TextIO, TypeVar
 
@@ -105,6 +105,10 @@ def extract(
 @_input_options
 @click.option("--db", help=DB_HELP)
 @click.option("--quiet", is_flag=True, help="No progress line (it shows only on a terminal).")
+@click.option("--no-dedupe", is_flag=True, help="Process near-duplicates (syndicated copies) too.")
+@click.option(
+    "--no-merge", is_flag=True, help="Do not merge the new events with other articles' reports."
+)
 def run(
     inputs: tuple[str, ...],
     db: str | None,
@@ -112,13 +116,15 @@ def run(
     max_bytes: int | None,
     batch_size: int | None,
     quiet: bool,
+    no_dedupe: bool,
+    no_merge: bool,
 ) -> None:
     """Ingest, extract and store articles; already stored articles are skipped.
 
     INPUT is a .jsonl, .txt, .html, feed (.rss, .atom, .xml) or WARC (.warc, .warc.gz) file,
     a feed URL, a directory of files, or - for JSONL on stdin.
     """
-    from eventscribe.pipeline import load_models, run_into
+    from eventscribe.pipeline import cluster_new_events, load_models, run_into
     from eventscribe.store import open_store
 
     settings = _settings(db=db, max_bytes=max_bytes, batch_size=batch_size)
@@ -133,7 +139,10 @@ def run(
             models=models,
             batch_size=settings.batch_size,
             progress=progress,
+            dedupe=not no_dedupe,
         )
+        if not no_merge:
+            cluster_new_events(store, summary)
     if progress is not None:
         click.echo("", err=True)
     _print_summary(summary, settings.db, time.monotonic() - started)
@@ -176,8 +185,9 @@ def _print_summary(summary: Any, db: str, seconds: float) -> None:
     db = describe_target(db)
     click.echo(
         f"articles: {summary.articles} (new {summary.stored}, already stored "
-        f"{summary.already_stored}), events: {summary.events}, quotes: {summary.quotes}, "
-        f"failures: {len(summary.failures)}; database: {db}; {seconds:.1f} s"
+        f"{summary.already_stored}, near-duplicates {summary.duplicates}), events: "
+        f"{summary.events}, quotes: {summary.quotes}, cross-article clusters: "
+        f"{summary.clusters}, failures: {len(summary.failures)}; database: {db}; {seconds:.1f} s"
     )
     for item_id, message in summary.failures:
         click.echo(f"  {item_id}: {message}")
@@ -193,6 +203,8 @@ def _filter_options(func: F) -> F:
         click.option("--place", help="Part of the place, admin1 or admin2 name."),
         click.option("--actor", help="Part of a source or target actor's name."),
         click.option("--text", help="Part of the evidence sentence."),
+        click.option("--search", help="Words that must all appear in the evidence or article."),
+        click.option("--cluster", "cluster_id", help="Events of one cross-article cluster."),
         click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Earliest date."),
         click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Latest date."),
         click.option("--min-confidence", type=float, default=0.0, help="0..1."),
@@ -251,7 +263,11 @@ def _table(rows: Iterable[Any]) -> str:
                 f"{event.confidence:.2f}",
             )
         )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    return _columns(lines)
+
+
+def _columns(lines: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     return "\n".join(
         "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in lines
     )
@@ -494,3 +510,83 @@ def calibrate(data: str, output: str) -> None:
     save(calibrator, Path(output), meta={"events": len(scores), "right": sum(right)})
     click.echo(report)
     click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.option("--db", help=DB_HELP)
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Earliest event date.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Latest event date.")
+@click.option("--days", type=int, default=2, show_default=True, help="Date window for one event.")
+def merge(db: str | None, date_from: str | None, date_to: str | None, days: int) -> None:
+    """Merge the same event reported by several articles into clusters, keeping every source."""
+    from eventscribe.pipeline import cluster_events
+    from eventscribe.store import open_store
+
+    settings = _settings(db=db)
+    _check_day(date_from)
+    _check_day(date_to)
+    with open_store(settings.db) as store:
+        count = cluster_events(store, date_from=date_from, date_to=date_to, days=days)
+    click.echo(f"{count} cross-article clusters")
+
+
+@main.command()
+@click.option("--db", help=DB_HELP)
+@click.option("--name", help="Part of the actor's name.")
+@click.option("--country", help="ISO alpha-3, or IGO/NGO.")
+@click.option("--sector", help="PLOVER sector, e.g. GOV, COP, OPP.")
+@click.option("--limit", type=int, default=50, show_default=True, help="Rows to show.")
+@click.option("--offset", type=int, default=0, help="Rows to skip.")
+def actors(
+    db: str | None,
+    name: str | None,
+    country: str | None,
+    sector: str | None,
+    limit: int,
+    offset: int,
+) -> None:
+    """List actors with how often they act, are acted on, claim events and are quoted."""
+    from eventscribe.store import ActorQuery, open_store
+
+    settings = _settings(db=db)
+    query = ActorQuery(name=name, country=country, sector=sector, limit=limit, offset=offset)
+    with open_store(settings.db) as store:
+        rows = store.actor_counts(query)
+    header = ("ACTOR", "COUNTRY", "SECTOR", "SOURCE", "TARGET", "CLAIMS", "QUOTES")
+    lines = [header] + [
+        (
+            _clip(r.name, 40),
+            r.country or "-",
+            r.sector or "-",
+            str(r.as_source),
+            str(r.as_target),
+            str(r.as_claimant),
+            str(r.quotes),
+        )
+        for r in rows
+    ]
+    click.echo(_columns(lines))
+
+
+@main.command()
+@click.option("--db", help=DB_HELP)
+@click.option("--speaker", help="Part of the speaker's name (or the words naming them).")
+@click.option("--text", help="Part of the quote.")
+@click.option("--kind", type=click.Choice(["direct", "indirect", "mixed"]), help="Quote kind.")
+@click.option("--limit", type=int, default=50, show_default=True, help="Quotes to show.")
+@click.option("--offset", type=int, default=0, help="Quotes to skip.")
+def quotes(
+    db: str | None, speaker: str | None, text: str | None, kind: str | None, limit: int, offset: int
+) -> None:
+    """List quotes with their speakers, filtered by speaker, text or kind."""
+    from eventscribe.store import QuoteQuery, open_store
+
+    settings = _settings(db=db)
+    query = QuoteQuery(speaker=speaker, text=text, kind=kind, limit=limit, offset=offset)
+    with open_store(settings.db) as store:
+        rows = store.query_quotes(query)
+    for row in rows:
+        quote = row.quote
+        who = quote.speaker.name if quote.speaker else (quote.speaker_text or "unknown speaker")
+        click.echo(f"{who} ({quote.kind}, {row.article_id}): {_clip(quote.text.strip(), 160)}")
+    click.echo(f"{len(rows)} quotes")

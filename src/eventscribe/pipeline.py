@@ -36,6 +36,8 @@ from eventscribe.gazetteer import Gazetteer, load_gazetteer
 from eventscribe.ingest import IngestFailure
 from eventscribe.parse import Parsed, load_nlp, parse_articles
 from eventscribe.records import Article, Findings, StageError
+from eventscribe.resolve import NearDuplicateIndex, merge_events
+from eventscribe.store.base import EventQuery, SaveResult
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Item = Article | IngestFailure
+# how many article signatures the near-duplicate index keeps (about 6.6 KB each)
+DUPLICATE_MEMORY = 200_000
 
 
 @dataclass(slots=True, kw_only=True)
@@ -191,9 +195,12 @@ class RunSummary:
     articles: int = 0
     stored: int = 0
     already_stored: int = 0
+    duplicates: int = 0  # near-duplicates of stored articles, linked and not processed again
     events: int = 0
     quotes: int = 0
+    clusters: int = 0  # cross-article clusters stored after the run
     failures: list[tuple[str, str]] = field(default_factory=list)  # (id, "stage: message")
+    event_dates: list[str] = field(default_factory=list)  # first and last date of new events
 
 
 Progress = Callable[[RunSummary], None]
@@ -206,36 +213,121 @@ def run_into(
     models: Models,
     batch_size: int = 32,
     progress: Progress | None = None,
+    dedupe: bool = True,
 ) -> RunSummary:
-    """Extract every new article and save it, one transaction per batch; return a summary."""
+    """Extract every new article and save it, one transaction per batch; return a summary.
+
+    With ``dedupe``, an article whose text nearly repeats one already seen (syndicated wire
+    copy) is stored as a duplicate of it, linked, and not processed again.
+    """
     summary = RunSummary()
+    index = warm_duplicate_index(store) if dedupe else None
     iterator = iter(items)
     while batch := list(islice(iterator, batch_size)):
-        _run_batch(batch, store=store, models=models, summary=summary, batch_size=batch_size)
+        _run_batch(batch, store=store, models=models, summary=summary, index=index, size=batch_size)
         if progress is not None:
             progress(summary)
     return summary
 
 
+def warm_duplicate_index(store: Store) -> NearDuplicateIndex:
+    """Return a near-duplicate index holding the signatures of the stored articles."""
+    index = NearDuplicateIndex(capacity=DUPLICATE_MEMORY)
+    for key, signature in store.iter_signatures():
+        if key not in index:
+            index.add_signature(key, signature)
+    return index
+
+
 def _run_batch(
-    batch: Sequence[Item], *, store: Store, models: Models, summary: RunSummary, batch_size: int
+    batch: Sequence[Item],
+    *,
+    store: Store,
+    models: Models,
+    summary: RunSummary,
+    index: NearDuplicateIndex | None,
+    size: int,
 ) -> None:
     articles = [item for item in batch if isinstance(item, Article)]
     known = store.known_hashes([a.content_hash for a in articles])
     fresh = [item for item in batch if not _is_known(item, known)]
     summary.articles += len(batch)
     summary.already_stored += len(batch) - len(fresh)
+    work, duplicates = _split_duplicates(fresh, index)
     to_save: list[tuple[Article, Findings]] = []
-    for item, findings in _process_batch(fresh, models=models, batch_size=batch_size):
+    for item, findings in _process_batch(work, models=models, batch_size=size):
         for error in findings.errors:
             summary.failures.append((item.id, f"{error.stage}: {error.message}"))
         if isinstance(item, Article):
             to_save.append((item, findings))
-    result = store.save(to_save)
+    signatures = _signatures(index, [a for a, _ in to_save] + [a for a, _ in duplicates])
+    result = store.save(to_save, duplicates=duplicates, signatures=signatures)
+    _tally(summary, result, to_save)
+
+
+def _split_duplicates(
+    items: Sequence[Item], index: NearDuplicateIndex | None
+) -> tuple[list[Item], list[tuple[Article, str]]]:
+    """Separate near-duplicates of earlier articles (index order = input order) from work."""
+    work: list[Item] = []
+    duplicates: list[tuple[Article, str]] = []
+    for item in items:
+        original = None
+        if index is not None and isinstance(item, Article) and item.content_hash not in index:
+            original = index.add(item.content_hash, item.text)
+        if original is not None and isinstance(item, Article):
+            duplicates.append((item, original))
+        else:
+            work.append(item)
+    return work, duplicates
+
+
+def _signatures(
+    index: NearDuplicateIndex | None, articles: Sequence[Article]
+) -> list[tuple[str, bytes]]:
+    if index is None:
+        return []
+    hashes = dict.fromkeys(a.content_hash for a in articles)
+    return [(h, index.signature(h)) for h in hashes if h in index]
+
+
+def _tally(
+    summary: RunSummary, result: SaveResult, saved: Sequence[tuple[Article, Findings]]
+) -> None:
     summary.stored += result.articles_added
+    summary.duplicates += result.duplicates_added
     summary.events += result.events_added
     summary.quotes += result.quotes_added
+    dates = [e.date for _, f in saved for e in f.events if e.date] + summary.event_dates
+    if dates:
+        summary.event_dates = [min(dates), max(dates)]
 
 
 def _is_known(item: Item, known: set[str]) -> bool:
     return isinstance(item, Article) and item.content_hash in known
+
+
+def cluster_events(
+    store: Store, *, date_from: str | None = None, date_to: str | None = None, days: int = 2
+) -> int:
+    """Merge the stored events of a date range across articles; store and count the clusters."""
+    query = EventQuery(date_from=date_from, date_to=date_to, limit=None)
+    clusters = [
+        c for c in merge_events(list(store.iter_events(query)), days=days) if len(c.events) > 1
+    ]
+    store.save_clusters(clusters)
+    return len(clusters)
+
+
+def cluster_new_events(store: Store, summary: RunSummary, *, days: int = 2) -> None:
+    """Cluster the stored events around the dates of the events this run added."""
+    if not summary.event_dates:
+        return
+    first, last = (datetime.date.fromisoformat(d) for d in summary.event_dates)
+    window = datetime.timedelta(days=days)
+    summary.clusters = cluster_events(
+        store,
+        date_from=(first - window).isoformat(),
+        date_to=(last + window).isoformat(),
+        days=days,
+    )

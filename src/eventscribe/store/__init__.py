@@ -5,16 +5,36 @@ from __future__ import annotations
 from pathlib import Path
 
 from eventscribe.errors import ConfigError
-from eventscribe.store.base import EventQuery, SaveResult, Store, StoredEvent, StoreStats
+from eventscribe.store.base import (
+    ActorCount,
+    ActorQuery,
+    ArticleSummary,
+    ClusterView,
+    EventQuery,
+    PlaceCount,
+    QuoteQuery,
+    SaveResult,
+    Store,
+    StoredEvent,
+    StoredQuote,
+    StoreStats,
+)
 from eventscribe.store.sqlite import SQLiteStore, open_sqlite_store
 
 __all__ = [
+    "ActorCount",
+    "ActorQuery",
+    "ArticleSummary",
+    "ClusterView",
     "EventQuery",
+    "PlaceCount",
+    "QuoteQuery",
     "SQLiteStore",
     "SaveResult",
     "Store",
     "StoreStats",
     "StoredEvent",
+    "StoredQuote",
     "describe_target",
     "open_sqlite_store",
     "open_store",
