@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from eventscribe.errors import ModelError
+from eventscribe.extract.datelines import dateline_end
 from eventscribe.parse import doc_text
 from eventscribe.records import Actor, ActorKind
 
@@ -703,19 +704,10 @@ def _mislabelled_place(span: Span, places: set[int]) -> bool:
 
 # "NAIROBI (Reuters) - ", "KHARTOUM, June 3 (AP) — ", "LAGOS, Nigeria (Reuters) - ",
 # "BAGHDAD, 16 July 2025 — "
-DATELINE = re.compile(
-    r"[A-Z][A-Z .'’-]*(?:,\s*[A-Z][A-Za-z.'’-]*(?:\s+[A-Z][A-Za-z.'’-]*){0,2})?"
-    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s*\d{4})?)?"
-    r"\s*(?:\([^)\n]{1,40}\))?\s*[-—–]\s"
-)
-
-
 def _in_dateline(doc: Doc, span: Span) -> bool:
     """Return True inside "NAIROBI (Reuters) - ", which names the desk, not an actor."""
-    text = doc_text(doc)
-    line_start = text.rfind("\n", 0, span.start_char) + 1
-    dateline = DATELINE.match(text, line_start)
-    return dateline is not None and span.end_char <= dateline.end()
+    end = dateline_end(doc_text(doc), span.start_char)
+    return end is not None and span.end_char <= end
 
 
 def _code_org_name(name: str, dictionary: ActorDictionary) -> tuple[str | None, str | None]:

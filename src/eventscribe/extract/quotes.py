@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eventscribe.extract.actors import DATELINE
+from eventscribe.extract.datelines import DATELINE
 from eventscribe.parse import doc_text
 from eventscribe.records import Actor, Quote, QuoteKind
 
