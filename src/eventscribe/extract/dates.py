@@ -26,7 +26,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eventscribe.extract.datelines import dateline_end
 from eventscribe.records import DatePrecision
 
 if TYPE_CHECKING:
@@ -296,17 +295,10 @@ def find_dates(doc: Doc, *, published: datetime.date | None) -> list[DateMention
                 value = _forward(span.text, value, published=published)
             if len(span) and (ent.label_ == "DATE" or value is not None):
                 found.append(_mention(span.text, span.start_char, value))
-    text = doc.text
-    for match in _EXTRA.finditer(text):
+    for match in _EXTRA.finditer(doc.text):
         value = resolve_date(match[0], published=published)
         found.append(_mention(match[0], match.start(), value))
-    # a dateline's date is the day of filing, not the date of what the story reports
-    return [m for m in _without_overlaps(found) if not _in_dateline(text, m)]
-
-
-def _in_dateline(text: str, mention: DateMention) -> bool:
-    end = dateline_end(text, mention.start)
-    return end is not None and mention.end <= end
+    return _without_overlaps(found)
 
 
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "’ll"})
