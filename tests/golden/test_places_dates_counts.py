@@ -203,21 +203,11 @@ def test_event_is_located_where_it_happened_not_where_it_was_condemned(
     assert [_located(e).country for e in shooting] == ["SDN"] * len(shooting)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'stormed the provincial council building in Basra': the place hangs off the "
-    "object noun, and the events stage falls back to the dateline (Baghdad) instead",
-)
 def test_place_after_the_object_of_the_event_locates_it(results: dict[str, Findings]) -> None:
     [storming] = _said(results["iq-future"], "stormed the provincial council")[:1]
     assert _located(storming).name == "Basrah"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the events stage takes the nearest place of the sentence; 'travelled from "
-    "Mombasa' is an origin, not where the march was (events module)",
-)
 def test_march_is_located_at_its_destination_not_its_origin(
     results: dict[str, Findings],
 ) -> None:
@@ -225,11 +215,6 @@ def test_march_is_located_at_its_destination_not_its_origin(
     assert _located(march).name == "Nairobi"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a demonym ('a Russian missile strike') is taken as the event's place ahead of "
-    "'in Kharkiv' (events module: demonyms should never be settings)",
-)
 def test_strike_is_located_in_the_city_hit_not_the_attackers_country(
     results: dict[str, Findings],
 ) -> None:
@@ -339,7 +324,11 @@ def test_vague_amounts_are_ranges(results: dict[str, Findings]) -> None:
 
 
 def test_bounded_figures(results: dict[str, Findings]) -> None:
-    [killing] = [e for e in results["ng-lagos-wire"].events if e.fatalities]
+    [killing] = [
+        e
+        for e in results["ng-lagos-wire"].events
+        if e.fatalities and "At least 12" in e.evidence.text
+    ]  # the police figure ("three people died") is an event of its own
     # "at least 12": the floor is also the conservative value, as coders report it
     assert _count(killing.fatalities) == (12, 12, None)
     [hurt] = [e for e in results["ng-borno-local"].events if e.injuries]
@@ -380,11 +369,6 @@ def test_competing_figures_are_all_kept_with_their_source(
     assert claims == {(12, "CVL"), (3, "COP")}  # activists say 12, the police say three
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a second 'X said' clause joined by 'while' is read as part of the first "
-    "reported clause, so the state-media figure gets no event (events module)",
-)
 def test_competing_figures_in_one_sentence(results: dict[str, Findings]) -> None:
     claims = {
         (e.fatalities.value, e.claimed_by.name if e.claimed_by else None)
@@ -395,11 +379,6 @@ def test_competing_figures_in_one_sentence(results: dict[str, Findings]) -> None
     assert any(value == 12 and name is not None for value, name in claims)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'three people died' (police figure) is not coded as a killing; only 'were "
-    "killed' is (events module trigger lexicon)",
-)
 def test_police_figure_with_died_competes_with_the_ngo_figure(
     results: dict[str, Findings],
 ) -> None:

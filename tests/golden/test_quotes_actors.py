@@ -166,11 +166,6 @@ def test_speakers_resolved_through_titles_and_descriptions(
     assert [_speaker(q) for q in named] == ["Mohamed Osman"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'Sophie Binet, the leader of the CGT union' does not give her a title ('leader' "
-    "of an unknown union is not a dictionary title), so 'the union leader' finds nobody",
-)
 def test_speaker_resolved_through_a_title_given_in_apposition(
     results: dict[str, Result],
 ) -> None:
@@ -253,12 +248,6 @@ def test_actors_are_coded_with_country_and_sector(
     assert (actor.country, actor.sector) == (country, sector)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an unknown union is coded from its words: 'Congress' reads as a legislature "
-    "(LEG) and 'president' as a government post; needs 'labour congress' rows in roles.tsv "
-    "and a title coded from the organisation it names",
-)
 def test_union_and_its_leader_are_coded_as_labour(results: dict[str, Result]) -> None:
     result = results["ng-alias-merge"]
     congress = _actor(result, "Nigeria Labour Congress")

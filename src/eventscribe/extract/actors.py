@@ -295,13 +295,14 @@ def find_actors(
     ]
     orgs = _org_entity_mentions(doc, dictionary) + _defined_acronyms(doc)
     groups = _group_mentions(doc, dictionary, country_hint=country_hint)
+    groups += _post_mentions(doc, dictionary)
     kept = _drop_overlaps([*persons, *named, *orgs, *groups])
     kept.extend(_surname_mentions(doc, kept))
     kept.extend(_acronym_mentions(doc, kept))
     kept.extend(_appositive_mentions(doc, kept))
     kept = _drop_overlaps(kept)
     actors = [m.actor for m in sorted(kept, key=lambda m: m.actor.start)]
-    return _merge_aliases(actors)
+    return _merge_aliases(_code_titles_by_organisation(actors))
 
 
 def _inside_name(person: _Mention, named: list[_Mention]) -> bool:
@@ -523,6 +524,9 @@ def _code_title(title: str, dictionary: ActorDictionary) -> tuple[str | None, st
     roles = [dictionary.roles[m.group().lower()] for m in dictionary.role_pattern().finditer(title)]
     titles = [role for role in roles if role.use == "title"]
     sector = titles[-1].sector if titles else None  # the head of the title is its last role
+    groups = [role.sector for role in roles if role.use == "group" and role.sector]
+    if titles and titles[-1].phrase in _SPEAKS_FOR and groups:
+        sector = groups[-1]  # "union leader", "leader of the CGT union": the body's sector
     country = None
     for match in dictionary.named_pattern().finditer(title):
         actor = dictionary.named[_surface_key(match.group(), dictionary.named)]
@@ -542,6 +546,31 @@ def _code_title(title: str, dictionary: ActorDictionary) -> tuple[str | None, st
             else None
         )
     return country, sector
+
+
+# Posts that speak for the body their title names ("army spokesman", "union president"),
+# unlike posts of their own ("Police Minister" is a government minister).
+_SPEAKS_FOR = frozenset(
+    (
+        "president",
+        "vice president",
+        "vice-president",
+        "leader",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "official",
+        "chairman",
+        "chairperson",
+        "chairwoman",
+        "director",
+        "executive director",
+        "coordinator",
+        "founder",
+        "secretary-general",
+        "secretary general",
+    )
+)
 
 
 def _surface_key(found: str, table: Container[str]) -> str:
@@ -729,6 +758,8 @@ def _is_generic(text: str, dictionary: ActorDictionary) -> bool:
     if not roles or dictionary.roles[roles[-1].group().lower()].use != "group":
         return False
     prefix = text[: roles[-1].start()].strip()
+    if prefix in dictionary.named and roles[-1].group().istitle():
+        return False  # "Nigeria Labour Congress": a country's name before a capitalised role
     prefix = re.sub(r"['’]s$", "", prefix)
     return not prefix or dictionary.modifier_pattern().fullmatch(prefix) is not None
 
@@ -795,6 +826,36 @@ def _group_mentions(
     return mentions
 
 
+def _post_mentions(doc: Doc, dictionary: ActorDictionary) -> list[_Mention]:
+    """Find unnamed office holders of a country ("the French foreign minister").
+
+    Only with a country before the title: a bare "the minister" stands for somebody named
+    earlier, which the quotes stage resolves. A name after the title makes it a person's title.
+    """
+    mentions = []
+    text = doc_text(doc)
+    for match in dictionary.role_pattern().finditer(text):
+        role = dictionary.roles[match.group().lower()]
+        if role.use != "title" or not _is_head_noun(doc, match.start(), match.end()):
+            continue
+        start, country = _modifier_before(text, match.start(), dictionary)
+        if country is None:
+            continue
+        _, sector = _code_title(text[start : match.end()], dictionary)
+        actor = Actor(
+            name=f"{dictionary.demonyms.get(country, country)} {role.phrase}",
+            text=text[start : match.end()],
+            start=start,
+            end=match.end(),
+            kind="person",
+            country=country,
+            sector=sector,
+            title=text[start : match.end()],
+        )
+        mentions.append(_Mention(actor, 3, start))
+    return mentions
+
+
 def _is_head_noun(doc: Doc, start: int, end: int) -> bool:
     """Reject role words used as modifiers ("police stations") or as verbs and adjectives."""
     span = _tokens_at(doc, start, end)
@@ -850,7 +911,8 @@ def _surname_mentions(doc: Doc, kept: list[_Mention]) -> list[_Mention]:
     people: dict[str, Actor] = {}
     for mention in sorted(kept, key=lambda m: m.actor.start):
         actor = mention.actor
-        if actor.kind == "person" and " " in actor.name:
+        unnamed = actor.title == actor.text  # "the French foreign minister" has no surname
+        if actor.kind == "person" and " " in actor.name and not unnamed:
             people.setdefault(actor.name.split()[-1], actor)
     found = []
     for surname, actor in people.items():
@@ -925,6 +987,35 @@ def _named_phrase(head: Token) -> Span | None:
     ):
         return None
     return phrase
+
+
+def _code_titles_by_organisation(actors: list[Actor]) -> list[Actor]:
+    """Code "NLC president Joe Ajaero" from the organisation his title names (the NLC)."""
+    bodies = {a.text: a for a in actors if a.kind == "organization" and a.sector}
+    recoded: dict[str, Actor] = {}
+    for person in (a for a in actors if a.kind == "person" and a.title):
+        body = next((b for t, b in bodies.items() if _names_in(t, person.title or "")), None)
+        if body is not None and person.name not in recoded and _speaks_for(person):
+            country = body.country if body.country not in (None, "NGO", "IGO") else None
+            recoded[person.name] = replace(
+                person, country=country or person.country, sector=body.sector
+            )
+    return [
+        replace(a, country=recoded[a.name].country, sector=recoded[a.name].sector)
+        if a.kind == "person" and a.name in recoded
+        else a
+        for a in actors
+    ]
+
+
+def _names_in(surface: str, title: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", title) is not None
+
+
+def _speaks_for(person: Actor) -> bool:
+    """Tell a title whose post speaks for its body ("NLC president") from its own post."""
+    words = (person.title or "").lower()
+    return person.sector in (None, "GOV") and any(_names_in(w, words) for w in _SPEAKS_FOR)
 
 
 def _merge_aliases(actors: list[Actor]) -> list[Actor]:

@@ -205,7 +205,8 @@ _FATAL_WORDS = _lexicon(
     "assassinated gun gunned drown drowned"
 )
 _FATAL_NOUNS = _lexicon(
-    "dead death deaths body bodies corpse corpses fatality fatalities martyr martyrs killed"
+    "dead death deaths body bodies corpse corpses fatality fatalities martyr martyrs killed "
+    "killing killings murder murders execution executions massacre assassination"
 )
 _INJURY_WORDS = _lexicon(
     "injure injured wound wounded hurt hospitalise hospitalised hospitalize hospitalized "

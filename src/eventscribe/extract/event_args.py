@@ -241,6 +241,8 @@ def agent_heads(anchor: Token, *, patient_subject: bool = False) -> list[Token]:
         return _noun_agents(anchor)
     if patient_subject and anchor.dep_ == "xcomp":
         return _verb_agents(anchor.head)
+    if patient_subject and not any(c.dep_ == "dobj" for c in anchor.children):
+        return []  # "three people died", "the crowd dispersed": the subject underwent it
     return _verb_agents(anchor)
 
 
@@ -353,6 +355,40 @@ def claimant(anchor: Token, index: ArticleIndex) -> Actor | None:
             if found:
                 return found[0]
     return None
+
+
+def speaker_place(root: Token, anchor: Token) -> bool:
+    """Tell "a spokesman in Goma said nine died": a place that says where the speaker sits.
+
+    Only for an office holder's post (spokesman, official, minister): "police in Kano said"
+    or "residents in Kano said" usually tell where it happened.
+    """
+    for verb in anchor.ancestors:
+        if verb.lemma_.lower() not in _REPORTING:
+            continue
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if not subjects or root not in subjects[0].subtree:
+            return False
+        path = [root, *root.ancestors]
+        above = path[: path.index(subjects[0]) + 1]
+        return any(t.lemma_.lower() in _OFFICES for t in above)
+    return False
+
+
+_OFFICES = frozenset(
+    {
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "official",
+        "minister",
+        "ambassador",
+        "envoy",
+        "diplomat",
+        "secretary",
+        "embassy",
+    }
+)
 
 
 def clause_verb(anchor: Token) -> Token:

@@ -22,6 +22,12 @@ repeats. Decisions, kept consistent:
   contexts. Competing casualty figures from another claimant stay separate; a definite mention
   with its own different date ("the protests began last week in Zubair") is another event.
   The merged event keeps the dated sentence as evidence, and the first place, date and counts.
+- Location: the place the event's own "in/at X" names (on the trigger, its object, or the
+  verb of a subject trigger: "stormed the building in Basra", "a strike killed five in
+  Kharkiv") wins over the sentence's other places, which win over the article's focus place.
+  "from X" is an origin; a demonym modifying a noun ("a Russian missile strike") is a setting
+  only when the sentence names no other place; where an official speaker sits ("a spokesman
+  in Goma said") never is.
 - Not reported: generic or habitual mentions ("monitors attacks", "almost every summer"),
   statements that did not happen ("nobody asked us"), statements that only describe an act
   ("marched to demand"); "would not withdraw" is a REJECT.
@@ -40,18 +46,20 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Span, Token
 
 from eventscribe.extract import taxonomy as tx
-from eventscribe.extract.counts import CountMention
+from eventscribe.extract.counts import CountMention, parse_quantity
 from eventscribe.extract.dates import DateMention, DateValue
 from eventscribe.extract.event_args import (
     ArticleIndex,
     agent_heads,
     claimant,
+    clause_verb,
     contexts_for,
     is_crowd,
     is_mob,
     is_title_place,
     noun_phrase,
     patient_heads,
+    speaker_place,
 )
 from eventscribe.extract.triggers import (
     Candidate,
@@ -284,7 +292,7 @@ def extract_events(
         if scorer is not None:  # a classifier adds types the lexicon missed, never duplicates
             cands += [c for c in scorer(seg.span) if c.type not in {d.type for d in cands}]
         drafts += _segment_drafts(cands, seg, index, published, fallback_place, counts)
-    drafts = _expand_lists(drafts, segments, index)
+    drafts = _expand_lists(_in_conflict(drafts), segments, index)
     _escalate_protests(drafts)
     domain = article_domain(doc)
     for d in drafts:
@@ -307,7 +315,20 @@ def _segment_drafts(
     drafts = _drop_folded(drafts)
     _share_location(drafts, fallback)
     _attach_counts(drafts, seg, counts)
+    _count_abductees(drafts)
     return [copy for d in drafts for copy in _split_places(d, seg, index)]
+
+
+def _in_conflict(drafts: list[_Draft]) -> list[_Draft]:
+    """Keep "in-conflict" triggers ("three people died") only where other force is reported.
+
+    A toll with no attack named is news of violence in an article about violence; in one
+    about an epidemic or a crash it is not an event.
+    """
+    conflict = any(
+        d.type in ("ASSAULT", "PROTEST", "COERCE") and "in-conflict" not in d.flags for d in drafts
+    )
+    return [d for d in drafts if conflict or "in-conflict" not in d.flags]
 
 
 def _split_places(d: _Draft, seg: Segment, index: ArticleIndex) -> list[_Draft]:
@@ -448,10 +469,11 @@ def _governing_same_type(d: _Draft, earlier: list[_Draft]) -> _Draft | None:
 def _share_location(drafts: list[_Draft], fallback: Place | None) -> None:
     """Let physical events of one sentence share the place that sentence gives."""
     current = [d for d in drafts if d.type in tx.PHYSICAL_TYPES and "historical" not in d.contexts]
-    own = [d.location for d in current if d.location and d.location is not fallback]
+    # own_place, not "is not fallback": the focus place may be this very sentence's mention
+    own = [d.location for d in current if d.location and d.own_place]
     for d in current:
-        if own and not d.anaphoric and d.location in (None, fallback):
-            d.location = own[0]
+        if own and not d.anaphoric and not d.own_place:
+            d.location, d.own_place = own[0], True
 
 
 def _draft(cand: Candidate, seg: Segment) -> _Draft:
@@ -489,7 +511,7 @@ def _fill(
             d.contexts = [c for c in d.contexts if c == "historical"]
         d.claimed_by = claimant(d.anchor, index)
         d.location = _locate(d, index, anchors, fallback)
-        d.own_place = any(p is d.location for p, r in index.places if _in_seg(r, seg))
+        d.own_place = any(p is d.location for p, r in _settings_in(seg, d.anchor, index))
         d.anaphoric = _is_anaphoric(d.anchor)
         d.definite = d.anaphoric or _is_definite(d.anchor)
         d.quoted = any(q.kind == "direct" and q.start <= d.anchor.idx < q.end for q in index.quotes)
@@ -557,26 +579,70 @@ def _owner(tok: Token, anchors: set[int]) -> int | None:
     return None
 
 
+def _settings_in(seg: Segment, anchor: Token, index: ArticleIndex) -> list[tuple[Place, Token]]:
+    """Return the segment's places that can be where the anchor's event happened."""
+    return [
+        (p, r)
+        for p, r in index.places
+        if _in_seg(r, seg) and _is_setting(r) and not speaker_place(r, anchor)
+    ]
+
+
 def _locate(
     d: _Draft, index: ArticleIndex, anchors: set[int], fallback: Place | None
 ) -> Place | None:
-    usable = [(p, r) for p, r in index.places if _in_seg(r, d.segment) and _is_setting(r)]
+    usable = _settings_in(d.segment, d.anchor, index)
     if d.type in tx.STATEMENT_TYPES or d.type == "SANCTION":
-        linked = [
-            p
-            for p, r in usable
-            if r.head.dep_ == "prep" and r.head.head == d.anchor and r.head.lower_ in ("in", "at")
-        ]
-        return linked[0] if linked else None
+        said_in = [p for p, r in usable if _said_of(r, d.anchor)]  # "said in Paris"
+        return said_in[0] if said_in else None
+    usable = [(p, r) for p, r in usable if not _is_modifier(r)] or usable
+    linked = [(p, r) for p, r in usable if _said_of(r, d.anchor)]
     mine = [(p, r) for p, r in usable if _owner(r, anchors) == d.anchor.i]
     free = [(p, r) for p, r in usable if _owner(r, anchors) is None]
     own_fallback = fallback if d.type in tx.PHYSICAL_TYPES else None
-    for pool in (mine, free):
+    for pool in (linked, mine, free):
         for wanted in (_SUB_COUNTRY, {"country"}):
             near = [(abs(r.i - d.anchor.i), p) for p, r in pool if _precision(p) in wanted]
             if near:
                 return _sharpen(min(near, key=lambda x: x[0])[1], own_fallback)
     return own_fallback
+
+
+_SETTING_PREPS = frozenset(
+    {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "within"}
+)
+
+
+def _said_of(root: Token, anchor: Token) -> bool:
+    """Tell "marched in Nairobi", "stormed the building in Basra": a place the event is set in.
+
+    The preposition hangs on the trigger, on the verb of a subject trigger ("a strike killed
+    five in Kharkiv"), on the trigger's object, or on a participle describing the trigger or
+    its object ("a truce signed in Rome", "the curfew imposed in the city of Basra");
+    "travelled from Mombasa" or a dateline is not.
+    """
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in _AREAS:
+        root = root.head.head  # "in the city of Basra"
+    prep = root.head
+    if root.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in _SETTING_PREPS:
+        return False
+    host = prep.head
+    if host.dep_ == "acl" and host.tag_ == "VBN":
+        host = host.head  # "a truce signed in Rome": where the truce was
+    subject = anchor.dep_ in ("nsubj", "nsubjpass") and host.i == clause_verb(anchor).i
+    if host.i == anchor.i or subject:
+        return True
+    return host.dep_ in ("dobj", "nsubjpass") and host.head.i == anchor.i
+
+
+_AREAS = frozenset(
+    {"city", "town", "village", "province", "district", "region", "state", "county", "capital"}
+)
+
+
+def _is_modifier(root: Token) -> bool:
+    """Tell a demonym or country modifying a noun ("a Russian missile strike"): not a setting."""
+    return root.dep_ == "amod" or (root.pos_ == "ADJ" and root.dep_ != "pobj")
 
 
 def _sharpen(place: Place, fallback: Place | None) -> Place:
@@ -666,6 +732,34 @@ def _attach_counts(drafts: list[_Draft], seg: Segment, counts: Sequence[CountMen
                 best = min(fits, key=lambda d: abs(d.anchor.idx - mention.start))
                 best.counts.setdefault(mention.category, mention.count)
                 break
+
+
+def _count_abductees(drafts: list[_Draft]) -> None:
+    """Give "abducted up to 40 women" its figure, as arrests: people taken into captivity.
+
+    ACLED has no field for abductees and the counts stage reports arrests by authorities
+    only; of the four figures an event carries, "arrests" (people deprived of liberty) is
+    the nearest, so an ASSAULT/abduct event reports its captives there.
+    """
+    for d in drafts:
+        if d.type != "ASSAULT" or d.mode != "abduct" or "arrests" in d.counts:
+            continue
+        for patient in (p for p in d.patients if p.dep_ in ("dobj", "nsubjpass")):
+            figure = _figure_of(patient)
+            if figure is not None:
+                d.counts["arrests"] = figure
+                break
+
+
+def _figure_of(noun: Token) -> Count | None:
+    """Return the quantity written before a noun ("up to 40 women"), if any."""
+    numbers = [c for c in noun.children if c.dep_ == "nummod" or c.like_num]
+    if not numbers:
+        return None
+    first = min(t.left_edge.i for t in numbers)
+    text = noun.doc[first : noun.i + 1].text
+    count = parse_quantity(noun.doc[first : numbers[-1].i + 1].text)
+    return replace(count, text=text) if count is not None else None
 
 
 def _item_actors(item: Segment, index: ArticleIndex) -> list[Actor]:

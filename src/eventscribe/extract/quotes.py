@@ -408,8 +408,14 @@ def _resolve(token: Token, actors: list[Actor]) -> tuple[Actor | None, int, int]
 
 
 def _apposed_person(token: Token, actors: list[Actor]) -> Actor | None:
-    """Return Musa Ibrahim in "A trader, Musa Ibrahim, said"."""
-    for child in token.children:
+    """Return Musa Ibrahim in "A trader, Musa Ibrahim, said" or "A spokesman in Goma, X, said".
+
+    The parser often hangs the name on the place ("in Goma, Marc Kasongo"): a name in
+    apposition to the place of the speaker's post is the speaker too.
+    """
+    posts = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("in", "at")]
+    places = [g for p in posts for g in p.children if g.dep_ == "pobj"]
+    for child in [*token.children, *(c for p in places for c in p.children)]:
         if child.dep_ == "appos":
             start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
             people = [a for a in actors if a.kind == "person" and start <= a.start < end]
@@ -480,7 +486,8 @@ def _reported_clause(
     if not clauses:
         return None
     words = [t for t in clauses[0].subtree if t.dep_ != "mark" or t.head != clauses[0]]
-    start, end = _clause_bounds(words)
+    others = {t.i for t in clauses[0].subtree for t in _other_reports(t)}
+    start, end = _clause_bounds([t for t in words if t.i not in others])
     start = _after_dateline(doc_text(doc), start, end)
     if end - start < 8 or start <= verb.idx < end:
         return None
@@ -491,6 +498,20 @@ def _reported_clause(
     quote = Quote(text=doc_text(doc)[start:end], start=start, end=end, kind=kind)
     _attach(quote, doc, _verb_cue(verb), actors)
     return quote
+
+
+def _other_reports(token: Token) -> list[Token]:
+    """Return the words of another speaker's report hung on the clause ("while X said ...")."""
+    if token.dep_ not in ("advcl", "conj") or token.lemma_ not in _INDIRECT:
+        return []
+    if not any(c.dep_ == "nsubj" for c in token.children):
+        return []
+    if not any(c.dep_ == "ccomp" for c in token.children):
+        return []
+    left = token.left_edge.i
+    while left > 0 and token.doc[left - 1].is_punct:
+        left -= 1  # the comma before "while"
+    return list(token.doc[left : token.right_edge.i + 1])
 
 
 def _after_dateline(text: str, start: int, end: int) -> int:

@@ -265,6 +265,8 @@ def _flags_allow(entry: LexEntry, doc: Doc, tokens: tuple[int, ...]) -> bool:
         return False
     if "crowd-only" in entry.flags and not is_crowd(agent_heads(head)):
         return False
+    if "count-subj" in entry.flags and not any(_is_counted(c) for c in head.children):
+        return False  # "three people died" is a toll; "the leader died in 2019" is not
     for flag in entry.flags:
         if flag.startswith("obj="):
             wanted = set(flag[4:].split("|"))
@@ -419,6 +421,13 @@ _TROOPS = frozenset(
         "fighter",
     )
 )
+
+
+def _is_counted(subject: Token) -> bool:
+    """Tell a numbered subject ("three people", "12") from an uncounted one."""
+    if subject.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    return subject.like_num or any(c.dep_ == "nummod" for c in subject.children)
 
 
 def _is_human(tok: Token) -> bool:
