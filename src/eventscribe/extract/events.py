@@ -119,10 +119,8 @@ _FINANCE = frozenset(
         "earnings",
         "bond",
         "currency",
-        "trader",
         "nasdaq",
         "dow",
-        "percent",
     ]
 )
 # Article-level only: too common in news to scale down a single sentence ("attacked a market").
@@ -138,7 +136,17 @@ _SPORT_WORDS = _SPORT | {
     "fan",
     "scorer",
 }
-_MARKET_WORDS = _FINANCE | {"inflation", "yield", "analyst", "exporter", "speculator", "market"}
+# "trader" and "percent" only count for the article: market traders protest, turnout is in percent.
+_MARKET_WORDS = _FINANCE | {
+    "inflation",
+    "yield",
+    "analyst",
+    "exporter",
+    "speculator",
+    "market",
+    "trader",
+    "percent",
+}
 _CRIME = frozenset(
     (
         "robbery",
