@@ -13,7 +13,7 @@ from eventscribe.extract.dates import DateValue, date_for_sentence, find_dates
 
 pytestmark = pytest.mark.model
 
-EXAMPLE = Path(__file__).parents[2] / ".." / "shared" / "examples" / "kazerun.txt"
+EXAMPLE = Path(__file__).parents[2] / "data" / "sample" / "txt" / "kazerun.txt"
 PUBLISHED = datetime.date(2018, 5, 20)  # a Sunday
 
 Figure = tuple[str, int | None, int | None, int | None]  # category, value, min, max

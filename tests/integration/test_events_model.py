@@ -18,7 +18,7 @@ from eventscribe.records import Actor, Count, Event, Place, Quote
 
 pytestmark = pytest.mark.model
 
-EXAMPLE = Path(__file__).parents[3] / "shared" / "examples" / "kazerun.txt"
+EXAMPLE = Path(__file__).parents[2] / "data" / "sample" / "txt" / "kazerun.txt"
 PUBLISHED = datetime.date(2018, 5, 20)
 
 
