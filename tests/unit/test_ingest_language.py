@@ -50,6 +50,9 @@ def test_guess_language_leaves_unsure_short_text_unknown() -> None:
     from eventscribe.ingest import guess_language
 
     assert guess_language("Kazerun protest") is None
-    assert guess_language(
-        "Des milliers de manifestants ont défilé mardi à Paris contre la réforme des retraites."
-    ) == "fr"
+    assert (
+        guess_language(
+            "Des milliers de manifestants ont défilé mardi à Paris contre la réforme des retraites."
+        )
+        == "fr"
+    )
