@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
@@ -109,6 +110,26 @@ def extract(
 @click.option(
     "--no-merge", is_flag=True, help="Do not merge the new events with other articles' reports."
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes, each loading the models (~300 MB); with --engine ray, Ray actors.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where the stages run: this machine, or Ray Data (pip install 'eventscribe[ray]').",
+)
+@click.option("--ray-address", help="Ray cluster to join (auto, ray://head:10001); default local.")
+@click.option(
+    "--parquet",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --engine ray: write Parquet shards to this folder instead of the database.",
+)
 def run(
     inputs: tuple[str, ...],
     db: str | None,
@@ -118,34 +139,73 @@ def run(
     quiet: bool,
     no_dedupe: bool,
     no_merge: bool,
+    workers: int,
+    engine: str,
+    ray_address: str | None,
+    parquet: Path | None,
 ) -> None:
     """Ingest, extract and store articles; already stored articles are skipped.
 
     INPUT is a .jsonl, .txt, .html, feed (.rss, .atom, .xml) or WARC (.warc, .warc.gz) file,
     a feed URL, a directory of files, or - for JSONL on stdin.
     """
-    from eventscribe.pipeline import cluster_new_events, load_models, run_into
-    from eventscribe.store import open_store
-
+    if engine != "ray" and (ray_address or parquet):
+        raise click.UsageError("--ray-address and --parquet go with --engine ray")
     settings = _settings(db=db, max_bytes=max_bytes, batch_size=batch_size)
     started = time.monotonic()
-    models = load_models(settings)
     show = not quiet and sys.stderr.isatty()  # a rewritten line only makes sense on a terminal
     progress = _progress_printer(started, _count_inputs(inputs)) if show else None
-    with open_store(settings.db) as store:
-        summary = run_into(
-            _read(inputs, settings, published),
-            store=store,
-            models=models,
-            batch_size=settings.batch_size,
-            progress=progress,
-            dedupe=not no_dedupe,
-        )
-        if not no_merge:
-            cluster_new_events(store, summary)
+    items = _read(inputs, settings, published)
+    if parquet is not None:
+        from eventscribe.engines.ray import run_ray
+
+        summary = run_ray(
+            items, settings=settings, address=ray_address, actors=workers,
+            batch_size=settings.batch_size, parquet_dir=parquet,
+        )  # fmt: skip
+        _print_summary(summary, str(parquet), time.monotonic() - started)
+        return
+    summary = _run_into_store(
+        items, settings=settings, workers=workers, engine=engine, ray_address=ray_address,
+        progress=progress, dedupe=not no_dedupe, merge=not no_merge,
+    )  # fmt: skip
     if progress is not None:
         click.echo("", err=True)
     _print_summary(summary, settings.db, time.monotonic() - started)
+
+
+def _run_into_store(
+    items: Iterable[Any],
+    *,
+    settings: Settings,
+    workers: int,
+    engine: str,
+    ray_address: str | None,
+    progress: Callable[[Any], None] | None,
+    dedupe: bool,
+    merge: bool,
+) -> Any:
+    """Run the chosen engine into the store, then merge the new events across articles."""
+    from eventscribe.engines.local import run_into_parallel
+    from eventscribe.pipeline import cluster_new_events
+    from eventscribe.store import open_store
+
+    with open_store(settings.db) as store:
+        if engine == "ray":
+            from eventscribe.engines.ray import run_ray
+
+            summary = run_ray(
+                items, settings=settings, address=ray_address, actors=workers,
+                batch_size=settings.batch_size, store=store,
+            )  # fmt: skip
+        else:
+            summary = run_into_parallel(
+                items, store=store, settings=settings, workers=workers,
+                batch_size=settings.batch_size, progress=progress, dedupe=dedupe,
+            )  # fmt: skip
+        if merge:
+            cluster_new_events(store, summary)
+    return summary
 
 
 def _count_inputs(inputs: tuple[str, ...]) -> int | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -140,8 +141,7 @@ def iter_findings(
     items: Iterable[Item], *, models: Models, batch_size: int = 32
 ) -> Iterator[tuple[Item, Findings]]:
     """Yield (item, findings) for every item, in input order, parsing in batches."""
-    iterator = iter(items)
-    while batch := list(islice(iterator, batch_size)):
+    for batch in batched(items, batch_size):
         yield from _process_batch(batch, models=models, batch_size=batch_size)
 
 
@@ -206,28 +206,48 @@ class RunSummary:
 Progress = Callable[[RunSummary], None]
 
 
+BatchMapper = Callable[[Iterable[list[Item]]], Iterator[tuple[list[Item], list[Findings]]]]
+
+
 def run_into(
     items: Iterable[Item],
     *,
     store: Store,
-    models: Models,
+    models: Models | None = None,
+    process: BatchMapper | None = None,
     batch_size: int = 32,
     progress: Progress | None = None,
     dedupe: bool = True,
 ) -> RunSummary:
     """Extract every new article and save it, one transaction per batch; return a summary.
 
-    With ``dedupe``, an article whose text nearly repeats one already seen (syndicated wire
-    copy) is stored as a duplicate of it, linked, and not processed again.
+    Articles the store holds, and with ``dedupe`` near-duplicates of articles seen before
+    (syndicated wire copy, stored as linked duplicates), are dropped before a batch's work
+    goes out. The work is done in-process with ``models``, or by ``process``, which maps
+    batches to their findings in order (the local and Ray engines); only this process writes.
     """
+    if process is None:
+        if models is None:
+            raise ValueError("run_into needs models or a process function")
+        process = _in_process(models, batch_size=batch_size)
     summary = RunSummary()
     index = warm_duplicate_index(store) if dedupe else None
-    iterator = iter(items)
-    while batch := list(islice(iterator, batch_size)):
-        _run_batch(batch, store=store, models=models, summary=summary, index=index, size=batch_size)
+    dropped: deque[_Dropped] = deque()
+    work = _work_batches(batched(items, batch_size), store=store, index=index, dropped=dropped)
+    for batch, found in process(work):
+        pairs = list(zip(batch, found, strict=True))
+        _save(pairs, dropped.popleft(), store=store, index=index, summary=summary)
         if progress is not None:
             progress(summary)
     return summary
+
+
+def _in_process(models: Models, *, batch_size: int) -> BatchMapper:
+    def process(batches: Iterable[list[Item]]) -> Iterator[tuple[list[Item], list[Findings]]]:
+        for batch in batches:
+            yield batch, [f for _, f in _process_batch(batch, models=models, batch_size=batch_size)]
+
+    return process
 
 
 def warm_duplicate_index(store: Store) -> NearDuplicateIndex:
@@ -239,29 +259,59 @@ def warm_duplicate_index(store: Store) -> NearDuplicateIndex:
     return index
 
 
-def _run_batch(
-    batch: Sequence[Item],
+@dataclass(slots=True, kw_only=True, frozen=True)
+class _Dropped:
+    """What was taken out of one input batch before its work went out."""
+
+    items: int
+    known: int
+    duplicates: list[tuple[Article, str]]
+
+
+def batched(items: Iterable[Item], batch_size: int) -> Iterator[list[Item]]:
+    """Yield lists of up to ``batch_size`` items, in order."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, batch_size)):
+        yield batch
+
+
+def _work_batches(
+    batches: Iterable[list[Item]],
     *,
     store: Store,
-    models: Models,
-    summary: RunSummary,
     index: NearDuplicateIndex | None,
-    size: int,
+    dropped: deque[_Dropped],
+) -> Iterator[list[Item]]:
+    """Yield each batch less its stored articles and near-duplicates, noting what was dropped."""
+    for batch in batches:
+        hashes = [item.content_hash for item in batch if isinstance(item, Article)]
+        known = store.known_hashes(hashes)
+        fresh = [item for item in batch if not _is_known(item, known)]
+        work, duplicates = _split_duplicates(fresh, index)
+        dropped.append(
+            _Dropped(items=len(batch), known=len(batch) - len(fresh), duplicates=duplicates)
+        )
+        yield work
+
+
+def _save(
+    pairs: Sequence[tuple[Item, Findings]],
+    dropped: _Dropped,
+    *,
+    store: Store,
+    index: NearDuplicateIndex | None,
+    summary: RunSummary,
 ) -> None:
-    articles = [item for item in batch if isinstance(item, Article)]
-    known = store.known_hashes([a.content_hash for a in articles])
-    fresh = [item for item in batch if not _is_known(item, known)]
-    summary.articles += len(batch)
-    summary.already_stored += len(batch) - len(fresh)
-    work, duplicates = _split_duplicates(fresh, index)
-    to_save: list[tuple[Article, Findings]] = []
-    for item, findings in _process_batch(work, models=models, batch_size=size):
+    """Save one processed batch, its duplicates and signatures in one transaction."""
+    summary.articles += dropped.items
+    summary.already_stored += dropped.known
+    for item, findings in pairs:
         for error in findings.errors:
             summary.failures.append((item.id, f"{error.stage}: {error.message}"))
-        if isinstance(item, Article):
-            to_save.append((item, findings))
-    signatures = _signatures(index, [a for a, _ in to_save] + [a for a, _ in duplicates])
-    result = store.save(to_save, duplicates=duplicates, signatures=signatures)
+    to_save = [(item, f) for item, f in pairs if isinstance(item, Article)]
+    linked = [a for a, _ in to_save] + [a for a, _ in dropped.duplicates]
+    signatures = _signatures(index, linked)
+    result = store.save(to_save, duplicates=dropped.duplicates, signatures=signatures)
     _tally(summary, result, to_save)
 
 

@@ -1,0 +1,135 @@
+"""The local engine: the pipeline's batches on N worker processes of one machine.
+
+Each worker loads the models once (pool initializer) and runs ``pipeline.iter_findings`` on
+whole batches, so the output is exactly the in-process output. The parent keeps at most
+``2 * workers`` batches in flight (bounded memory on any input size), yields results in input
+order, and is the only process that touches the store.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from eventscribe.config import Settings
+from eventscribe.errors import ConfigError, EventscribeError
+from eventscribe.pipeline import (
+    Item,
+    Models,
+    Progress,
+    RunSummary,
+    batched,
+    iter_findings,
+    load_models,
+    run_into,
+)
+from eventscribe.records import Findings
+from eventscribe.store.base import Store
+
+# Batches queued per worker: one being processed, one waiting, so no worker idles between them.
+IN_FLIGHT_PER_WORKER = 2
+
+
+# A worker process's own models, set by its initializer: the pool API gives no other place
+# to keep per-process state. Never set in the parent process.
+_worker_models: Models | None = None
+_worker_error: BaseException | None = None
+
+
+def iter_findings_parallel(
+    items: Iterable[Item], *, settings: Settings, workers: int, batch_size: int = 32
+) -> Iterator[tuple[Item, Findings]]:
+    """Yield (item, findings) for every item, in input order, parsing on ``workers`` processes."""
+    _check_options(workers=workers, batch_size=batch_size)
+    if workers == 1:
+        yield from iter_findings(items, models=load_models(settings), batch_size=batch_size)
+        return
+    batches = batched(items, batch_size)
+    found_batches = map_batches(batches, settings=settings, workers=workers, batch_size=batch_size)
+    for batch, found in found_batches:
+        yield from zip(batch, found, strict=True)
+
+
+def run_into_parallel(
+    items: Iterable[Item],
+    *,
+    store: Store,
+    settings: Settings,
+    workers: int,
+    batch_size: int = 32,
+    progress: Progress | None = None,
+    dedupe: bool = True,
+) -> RunSummary:
+    """Extract every new article on ``workers`` processes and save it, one transaction per batch."""
+    _check_options(workers=workers, batch_size=batch_size)
+    if workers == 1:
+        models = load_models(settings)
+        return run_into(
+            items, store=store, models=models, batch_size=batch_size, progress=progress,
+            dedupe=dedupe,
+        )  # fmt: skip
+
+    def process(batches: Iterable[list[Item]]) -> Iterator[tuple[list[Item], list[Findings]]]:
+        return map_batches(batches, settings=settings, workers=workers, batch_size=batch_size)
+
+    return run_into(
+        items, store=store, process=process, batch_size=batch_size, progress=progress,
+        dedupe=dedupe,
+    )  # fmt: skip
+
+
+def map_batches(
+    batches: Iterable[list[Item]], *, settings: Settings, workers: int, batch_size: int = 32
+) -> Iterator[tuple[list[Item], list[Findings]]]:
+    """Yield (batch, its findings) for every batch, in order, computed on a process pool."""
+    # spawn: a fresh interpreter per worker, never a fork of a parent holding threads or a
+    # database connection; the same on Linux and macOS.
+    context = multiprocessing.get_context("spawn")
+    pending: deque[tuple[list[Item], Future[list[Findings]]]] = deque()
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(settings,)
+    ) as pool:
+        for batch in batches:
+            pending.append((batch, pool.submit(_work, batch, batch_size)))
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                yield _result(*pending.popleft())
+        while pending:
+            yield _result(*pending.popleft())
+
+
+def _result(batch: list[Item], future: Future[list[Findings]]) -> tuple[list[Item], list[Findings]]:
+    try:
+        return batch, future.result()
+    except BrokenProcessPool as exc:
+        raise EventscribeError(
+            "a worker process died (out of memory or killed); run again with fewer --workers "
+            "or a smaller --batch-size"
+        ) from exc
+
+
+def _check_options(*, workers: int, batch_size: int) -> None:
+    if workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {workers}")
+    if batch_size < 1:
+        raise ConfigError(f"--batch-size must be at least 1, got {batch_size}")
+
+
+def _init_worker(settings: Settings) -> None:
+    """Load the models once in this worker; keep a failure to report with the first batch."""
+    global _worker_models, _worker_error
+    try:
+        _worker_models = load_models(settings)
+    except BaseException as exc:  # an initializer error would only say "pool broken"
+        _worker_error = exc
+
+
+def _work(batch: list[Item], batch_size: int) -> list[Findings]:
+    """Run the in-process pipeline on one batch (in a worker), with the parent's batch size."""
+    if _worker_error is not None:
+        raise _worker_error
+    assert _worker_models is not None, "the pool initializer did not run"
+    pairs = iter_findings(batch, models=_worker_models, batch_size=batch_size)
+    return [findings for _, findings in pairs]
