@@ -7,8 +7,9 @@ a time, as SQLite's ``BEGIN IMMEDIATE``), text is sorted byte-wise (``COLLATE "C
 schema) and searched through Python-casefolded copies, so every query returns what SQLite
 returns. Full-text search indexes the same Python-computed terms as SQLite (a tsvector built
 with array_to_tsvector, GIN-indexed), so searches agree too. psycopg errors are translated here
-into ``StoreError``; nothing above sees the driver. SQL text, PostgreSQL-only row builders and
-WHERE builders are in ``postgres_sql.py``; the shared row builders in ``rows.py``.
+into ``StoreError``; nothing above sees the driver. What both stores do alike is ``RowStore``
+in ``common.py``; SQL text and PostgreSQL-only row builders are in ``postgres_sql.py`` and
+``dialect.py``; the shared row builders in ``rows.py``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from importlib import resources
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -29,33 +28,12 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from eventscribe.errors import ConfigError, StoreError
-from eventscribe.records import Article, Findings, from_json
 from eventscribe.store import postgres_sql, rows
-from eventscribe.store.base import (
-    ActorCount,
-    ActorQuery,
-    ArticleSummary,
-    ClusterView,
-    EventQuery,
-    PlaceCount,
-    QuoteQuery,
-    SaveResult,
-    StoredEvent,
-    StoredQuote,
-    StoreStats,
-)
-
-# The row builders, JSON encoder and query checks are shared with the SQLite store (rows.py),
-# so both backends store and validate exactly alike.
-from eventscribe.store.rows import stored_event as _stored_event
-
-if TYPE_CHECKING:
-    from eventscribe.resolve import EventCluster
+from eventscribe.store.common import RowStore, read_migrations
 
 MIGRATIONS_TABLE = "eventscribe_migrations"
 MIGRATION_LOCK = 0x4576696300000001  # advisory lock keys: "Evic" + purpose
 WRITE_LOCK = 0x4576696300000002
-_MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _URL_PREFIX = re.compile(r"^postgres(?:ql)?(?:\+[a-z0-9_]+)?://")
 _FETCH_SIZE = 500
 _CURSOR_NAMES = itertools.count(1)
@@ -63,18 +41,7 @@ _CURSOR_NAMES = itertools.count(1)
 
 def load_migrations() -> list[tuple[int, str]]:
     """Return the packaged PostgreSQL migrations as (version, sql), oldest first."""
-    folder = resources.files("eventscribe.store").joinpath("migrations", "postgres")
-    found = []
-    for entry in folder.iterdir():
-        match = _MIGRATION_FILE.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
-    found.sort()
-    if [version for version, _ in found] != list(range(1, len(found) + 1)):
-        raise StoreError(
-            "the packaged PostgreSQL migrations are not numbered 0001, 0002, ...; reinstall"
-        )
-    return found
+    return read_migrations("postgres", name="PostgreSQL")
 
 
 def open_postgres_store(
@@ -243,35 +210,18 @@ def _advice(exc: psycopg.Error, where: str, action: str, *, closed: bool) -> str
     return f"database error on PostgreSQL {where} while {action}: {_first_line(exc)}"
 
 
-class PostgresStore:
+class PostgresStore(RowStore):
     """The Store protocol on one PostgreSQL database; get one from ``open_postgres_store``."""
+
+    _dialect = postgres_sql.DIALECT
 
     def __init__(self, connection: psycopg.Connection[Any], *, where: str) -> None:
         self._connection = connection
         self.where = where  # host:port/dbname, for messages (the URL may hold a password)
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def close(self) -> None:
         """Close the database connection (safe to call twice)."""
         self._connection.close()
-
-    @contextmanager
-    def _translated(self, action: str) -> Iterator[None]:
-        with _translated(self.where, action, closed=self._connection.closed):
-            yield
-
-    def _rows(self, sql_text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self._connection.execute(sql_text, params).fetchall()
 
     def known_hashes(self, hashes: Sequence[str]) -> set[str]:
         """Return the hashes among ``hashes`` stored successfully or as near-duplicates."""
@@ -280,28 +230,10 @@ class PostgresStore:
         with self._translated("looking up known articles"):
             return {row[0] for row in self._rows(sql_text, (wanted,))}
 
-    def save(
-        self,
-        items: Sequence[tuple[Article, Findings]],
-        *,
-        duplicates: Sequence[tuple[Article, str]] = (),
-        signatures: Sequence[tuple[str, bytes]] = (),
-    ) -> SaveResult:
-        """Store a batch in one transaction: processed articles, near-duplicates, signatures."""
-        result = SaveResult(
-            articles_added=0, articles_skipped=0, events_added=0, quotes_added=0, failures=0
-        )
-        with self._translated("saving a batch"), self._write():
-            for article, findings in items:
-                self._save_one(article, findings, result)
-            for article, original in duplicates:
-                self._save_duplicate(article, original, result)
-            self._insert_signatures(signatures)
-        return result
-
-    def save_signatures(self, rows: Sequence[tuple[str, bytes]]) -> None:
-        """Store (content hash, MinHash signature) rows on their own transaction."""
-        self.save([], signatures=rows)
+    @contextmanager
+    def _translated(self, action: str) -> Iterator[None]:
+        with _translated(self.where, action, closed=self._connection.closed):
+            yield
 
     @contextmanager
     def _write(self) -> Iterator[None]:
@@ -310,76 +242,10 @@ class PostgresStore:
             self._connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             yield
 
-    def _kept(self, key: str) -> bool:
-        """Say whether an article is stored for good; remove an earlier failure of it."""
-        row = self._connection.execute("SELECT status FROM articles WHERE hash = %s", (key,))
-        status = row.fetchone()
-        if status is None:
-            return False
-        if status[0] != "failed":
-            return True  # idempotent: a stored article is never rewritten
-        self._connection.execute("DELETE FROM articles WHERE hash = %s", (key,))  # cascades
-        return False
+    def _rows(self, sql_text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._connection.execute(sql_text, params).fetchall()
 
-    def _save_one(self, article: Article, findings: Findings, result: SaveResult) -> None:
-        key = article.content_hash
-        if self._kept(key):
-            result.articles_skipped += 1
-            return
-        failed = bool(findings.errors) and not findings.events
-        self._insert_article(article, findings, status="failed" if failed else "ok")
-        self._insert_children(key, findings)
-        result.failures += failed
-        result.articles_added += not failed
-        result.events_added += len(findings.events)
-        result.quotes_added += len(findings.quotes)
-
-    def _save_duplicate(self, article: Article, original: str, result: SaveResult) -> None:
-        if self._kept(article.content_hash):
-            result.articles_skipped += 1
-            return
-        findings = rows.duplicate_findings(article)
-        self._insert_article(article, findings, status="duplicate", duplicate_of=original)
-        result.duplicates_added += 1
-
-    def _insert_article(
-        self, article: Article, findings: Findings, *, status: str, duplicate_of: str | None = None
-    ) -> None:
-        values = rows.article_values(article, findings, status=status, duplicate_of=duplicate_of)
-        evidences = [event.evidence.text for event in findings.events]
-        terms = rows.document_terms(article.title, article.text, evidences)
-        self._connection.execute(
-            f"INSERT INTO articles ({rows.ARTICLE_COLUMNS}, search)"
-            f" VALUES ({postgres_sql.marks(len(values))}, array_to_tsvector(%s::text[]))",
-            (*values, terms),
-        )
-
-    def _insert_children(self, key: str, findings: Findings) -> None:
-        with self._connection.cursor() as cursor:
-            for statement, child_rows in postgres_sql.child_rows(key, findings):
-                if child_rows:
-                    cursor.executemany(statement, child_rows)
-
-    def _insert_signatures(self, signatures: Sequence[tuple[str, bytes]]) -> None:
-        if not signatures:
-            return
-        last = self._connection.execute("SELECT coalesce(max(seq), 0) FROM signatures")
-        seq = int(_one(last.fetchone()))
-        for key, signature in signatures:
-            cursor = self._connection.execute(
-                "INSERT INTO signatures (article_hash, seq, signature) VALUES (%s, %s, %s)"
-                " ON CONFLICT (article_hash) DO NOTHING",
-                (key, seq + 1, bytes(signature)),
-            )
-            seq += cursor.rowcount  # 0 when the hash already had a signature
-
-    def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
-        """Yield every stored (content hash, signature) in the order they were saved."""
-        sql_text = "SELECT article_hash, signature FROM signatures ORDER BY seq"
-        for key, signature in self._stream(sql_text, [], action="reading signatures"):
-            yield key, bytes(signature)
-
-    def _stream(self, sql_text: str, params: list[Any], *, action: str) -> Iterator[Any]:
+    def _stream(self, sql_text: str, params: Sequence[Any], *, action: str) -> Iterator[Any]:
         name = f"eventscribe_stream_{next(_CURSOR_NAMES)}"
         # WITH HOLD: the result outlives its (autocommit) transaction, so a save() made while
         # the caller iterates is committed on its own
@@ -388,174 +254,25 @@ class PostgresStore:
             while batch := cursor.fetchmany(_FETCH_SIZE):
                 yield from batch
 
-    def duplicates_of(self, article_hash: str) -> list[str]:
-        """Return the content hashes of the stored near-duplicates of an article, sorted."""
-        sql_text = "SELECT hash FROM articles WHERE duplicate_of = %s ORDER BY hash"
-        if postgres_sql.has_nul(article_hash):
-            return []
-        with self._translated("reading duplicates"):
-            return [row[0] for row in self._rows(sql_text, (article_hash,))]
+    def _execute(self, sql_text: str, params: Sequence[Any] = ()) -> int:
+        return self._connection.execute(sql_text, params).rowcount
 
-    def search_articles(
-        self, text: str | None, *, limit: int | None = 100, offset: int = 0
-    ) -> list[ArticleSummary]:
-        """Return articles whose title, text or evidence hold every word, newest first."""
-        rows.check_paging(limit, offset)
-        where, params = postgres_sql.article_where(text)
-        sql_text = (
-            f"SELECT {rows.ARTICLE_SUMMARY_COLUMNS} FROM articles AS a{where}"
-            " ORDER BY a.published DESC NULLS LAST, a.id, a.hash LIMIT %s OFFSET %s"
-        )
-        with self._translated("searching articles"):
-            found = self._rows(sql_text, [*params, limit, offset])
-        return [rows.article_summary(row) for row in found]
-
-    def count_articles(self, text: str | None = None) -> int:
-        """Return how many articles ``search_articles`` finds, ignoring paging."""
-        where, params = postgres_sql.article_where(text)
-        with self._translated("counting articles"):
-            sql_text = "SELECT count(*) FROM articles AS a" + where
-            return int(_one(self._connection.execute(sql_text, params).fetchone()))
-
-    def actor_counts(self, query: ActorQuery) -> list[ActorCount]:
-        """Return canonical actors with their counts, by total (descending) then name."""
-        rows.check_paging(query.limit, query.offset)
-        where, params = postgres_sql.nul_free(postgres_sql.actor_clauses(query))
-        sql_text = (
-            postgres_sql.ACTOR_COUNTS + where + postgres_sql.ACTOR_ORDER + " LIMIT %s OFFSET %s"
-        )
-        with self._translated("counting actors"):
-            found = self._rows(sql_text, [*params, query.limit, query.offset])
-        return [rows.actor_count(row) for row in found]
-
-    def query_quotes(self, query: QuoteQuery) -> list[StoredQuote]:
-        """Return matching quotes, newest article first, then in article order."""
-        where, params = postgres_sql.nul_free(postgres_sql.quote_clauses(query))
-        sql_text = (
-            postgres_sql.QUOTE_SELECT + where + postgres_sql.QUOTE_ORDER + " LIMIT %s OFFSET %s"
-        )
-        with self._translated("reading quotes"):
-            found = self._rows(sql_text, [*params, query.limit, query.offset])
-        return [rows.stored_quote(row) for row in found]
-
-    def count_quotes(self, query: QuoteQuery) -> int:
-        """Return how many quotes match, ignoring limit and offset."""
-        where, params = postgres_sql.nul_free(postgres_sql.quote_clauses(query))
-        with self._translated("counting quotes"):
-            sql_text = "SELECT count(*)" + postgres_sql.QUOTES_FROM + where
-            return int(_one(self._connection.execute(sql_text, params).fetchone()))
-
-    def place_counts(
-        self, query: EventQuery | None = None, *, limit: int | None = 100, offset: int = 0
-    ) -> list[PlaceCount]:
-        """Return event locations with their matching event counts, most events first."""
-        rows.check_paging(limit, offset)
-        where, params = postgres_sql.event_where(query or EventQuery())
-        where += (" AND " if where else " WHERE ") + "e.location_name IS NOT NULL"
-        sql_text = (
-            postgres_sql.PLACE_SELECT + where + postgres_sql.PLACE_GROUP + " LIMIT %s OFFSET %s"
-        )
-        with self._translated("counting places"):
-            found = self._rows(sql_text, [*params, limit, offset])
-        return [rows.place_count(row) for row in found]
-
-    def save_clusters(self, clusters: Sequence[EventCluster]) -> None:
-        """Replace every stored cluster sharing an id or an event with the given clusters."""
-        with self._translated("saving clusters"), self._write():
-            members = [[self._event_key(s) for s in c.events] for c in clusters]
-            rows.check_clusters(clusters, members)
-            stale = {c.cluster_id for c in clusters}
-            sql_text = (
-                "SELECT cluster_id FROM cluster_members WHERE article_hash = %s AND event_seq = %s"
-            )
-            for key in (key for keys in members for key in keys):
-                stale.update(row[0] for row in self._rows(sql_text, key))
-            for cluster_id in sorted(stale):
-                self._connection.execute(
-                    "DELETE FROM clusters WHERE cluster_id = %s", (cluster_id,)
-                )
-            for cluster, keys in zip(clusters, members, strict=True):
-                self._insert_cluster(cluster, keys)
-
-    def _event_key(self, stored: StoredEvent) -> tuple[str, int]:
-        sql_text = (
-            "SELECT seq FROM events WHERE article_hash = %s AND event_id = %s ORDER BY seq LIMIT 1"
-        )
-        params = (stored.article_hash, stored.event.event_id)
-        found = None if postgres_sql.has_nul(list(params)) else self._rows(sql_text, params)
-        return rows.event_key(stored, found[0] if found else None)
-
-    def _insert_cluster(self, cluster: EventCluster, keys: list[tuple[str, int]]) -> None:
-        self._connection.execute(
-            "INSERT INTO clusters (cluster_id, reasons, figures) VALUES (%s, %s, %s)",
-            (cluster.cluster_id, rows.dumps(cluster.reasons), rows.figures_json(cluster)),
-        )
+    def _execute_many(self, sql_text: str, rows: Sequence[Sequence[Any]]) -> None:
         with self._connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO cluster_members (article_hash, event_seq, cluster_id, position)"
-                " VALUES (%s, %s, %s, %s)",
-                [(key, seq, cluster.cluster_id, n) for n, (key, seq) in enumerate(keys)],
-            )
+            cursor.executemany(sql_text, rows)
 
-    def get_cluster(self, event_id: str) -> ClusterView | None:
-        """Return the cluster holding an event (its first stored copy), or None when in none."""
-        if postgres_sql.has_nul(event_id):
-            return None
-        with self._translated("reading a cluster"):
-            found = self._rows(postgres_sql.CLUSTER_OF, (event_id,))
-            if not found:
-                return None
-            members = self._rows(postgres_sql.CLUSTER_EVENTS, (found[0][0],))
-        return rows.cluster_view(found[0], [_stored_event(row) for row in members])
+    def _storable(self, *values: str) -> bool:
+        return not postgres_sql.has_nul(list(values))  # as SQLite: NUL text is never found
 
-    def iter_events(self, query: EventQuery) -> Iterator[StoredEvent]:
-        """Yield matching events in query order, fetched from a server-side cursor."""
-        sql_text, params = postgres_sql.event_sql(query)
-        for row in self._stream(sql_text, params, action="reading events"):
-            yield _stored_event(row)
-
-    def query_events(self, query: EventQuery) -> list[StoredEvent]:
-        """Return matching events ordered by date (nulls last), then event_id."""
-        sql_text, params = postgres_sql.event_sql(query)
-        with self._translated("reading events"):
-            found = self._rows(sql_text, params)
-        return [_stored_event(row) for row in found]
-
-    def count_events(self, query: EventQuery) -> int:
-        """Return how many events match, ignoring limit and offset."""
-        where, params = postgres_sql.event_where(query)
-        sql_text = "SELECT count(*) FROM events AS e JOIN articles AS a ON a.hash = e.article_hash"
-        with self._translated("counting events"):
-            return int(_one(self._connection.execute(sql_text + where, params).fetchone()))
-
-    def get_event(self, event_id: str) -> StoredEvent | None:
-        """Return one event by id (the first in query order if ids repeat), or None."""
-        sql_text = (
-            postgres_sql.EVENT_SELECT
-            + " WHERE e.event_id = %s"
-            + postgres_sql.EVENT_ORDER
-            + " LIMIT 1"
+    def _insert_article_row(
+        self, values: Sequence[Any], terms: list[str], *, rid: int | None
+    ) -> None:
+        # rid is SQLite's row number; PostgreSQL rows need none
+        self._connection.execute(
+            f"INSERT INTO articles ({rows.ARTICLE_COLUMNS}, search)"
+            f" VALUES ({postgres_sql.marks(len(values))}, array_to_tsvector(%s::text[]))",
+            (*values, terms),
         )
-        if postgres_sql.has_nul(event_id):  # as SQLite: an id that cannot be stored is not found
-            return None
-        with self._translated("reading an event"):
-            row = self._connection.execute(sql_text, (event_id,)).fetchone()
-        return None if row is None else _stored_event(row)
-
-    def get_article(self, article_hash: str) -> tuple[Article, Findings] | None:
-        """Return an article and its findings by content hash, or None."""
-        if postgres_sql.has_nul(article_hash):
-            return None
-        with self._translated("reading an article"):
-            row = self._connection.execute(
-                "SELECT record, findings, errors FROM articles WHERE hash = %s", (article_hash,)
-            ).fetchone()
-            if row is None:
-                return None
-            data = json.loads(row[1]) | {"errors": json.loads(row[2])}
-            for table in ("events", "quotes", "places", "actors"):
-                data[table] = self._records(table, article_hash)
-        return from_json(Article, json.loads(row[0])), from_json(Findings, data)
 
     def _records(self, table: str, article_hash: str) -> list[Any]:
         query = sql.SQL("SELECT record FROM {} WHERE article_hash = %s ORDER BY seq").format(
@@ -563,8 +280,3 @@ class PostgresStore:
         )
         found = self._connection.execute(query, (article_hash,)).fetchall()
         return [json.loads(r[0]) for r in found]
-
-    def stats(self) -> StoreStats:
-        """Return row counts (actors = distinct canonical actor names)."""
-        with self._translated("counting rows"):
-            return rows.store_stats(self._connection.execute(rows.STATS_SQL).fetchone())

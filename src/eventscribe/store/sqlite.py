@@ -4,67 +4,34 @@ Every record is kept as its exact JSON (so reads return what was saved) next to 
 of the fields the filters use. Full-text search is a contentless FTS5 table over terms computed
 in Python (rows.py), kept in step inside ``save()``. sqlite3 errors are translated here into
 ``StoreError`` with a message that says what to do; nothing above this module sees the driver.
-The SQL text and WHERE builders are in ``sqlite_sql.py``; the row builders, shared with the
-PostgreSQL store, in ``rows.py``.
+What both stores do alike (saving, reading) is ``RowStore`` in ``common.py``; this module
+keeps what SQLite does its own way. The SQL text is in ``sqlite_sql.py`` and ``dialect.py``.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any
 
 from eventscribe.errors import StoreError
-from eventscribe.records import Article, Findings, from_json
 from eventscribe.store import rows, sqlite_sql
-from eventscribe.store.base import (
-    ActorCount,
-    ActorQuery,
-    ArticleSummary,
-    ClusterView,
-    EventQuery,
-    PlaceCount,
-    QuoteQuery,
-    SaveResult,
-    StoredEvent,
-    StoredQuote,
-    StoreStats,
-)
-from eventscribe.store.rows import stored_event as _stored_event
+from eventscribe.store.common import RowStore, read_migrations
 
-if TYPE_CHECKING:
-    from eventscribe.resolve import EventCluster
-
-# Row builders live in rows.py (shared with the PostgreSQL store), SQL text and WHERE builders
-# in sqlite_sql.py. api_sql reads through these two names, so they stay importable from here.
+# The store's logic is shared with the PostgreSQL store (common.py), its SQL text and WHERE
+# builders are in sqlite_sql.py. api_sql reads through this name, so it stays importable here.
 _where = sqlite_sql.event_where
 
 APPLICATION_ID = 0x45766963  # PRAGMA application_id set by migration 0001: "this file is ours"
-_MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _FETCH_SIZE = 500
 _MAX_PARAMS = 500  # stay well under SQLite's bound-variable limit
 
 
 def load_migrations() -> list[tuple[int, str]]:
     """Return the packaged SQLite migrations as (version, sql), oldest first."""
-    folder = resources.files("eventscribe.store").joinpath("migrations", "sqlite")
-    found = []
-    for entry in folder.iterdir():
-        match = _MIGRATION_FILE.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
-    found.sort()
-    if [version for version, _ in found] != list(range(1, len(found) + 1)):
-        raise StoreError(
-            "the packaged SQLite migrations are not numbered 0001, 0002, ...; reinstall"
-        )
-    return found
+    return read_migrations("sqlite", name="SQLite")
 
 
 def open_sqlite_store(path: str | Path, *, timeout: float = 5.0) -> SQLiteStore:
@@ -211,23 +178,14 @@ def _advice(exc: sqlite3.Error, path: Path, action: str) -> str:
     return f"database error on {path} while {action}: {exc}"
 
 
-class SQLiteStore:
+class SQLiteStore(RowStore):
     """The Store protocol on one SQLite file; get one from ``open_sqlite_store``."""
+
+    _dialect = sqlite_sql.DIALECT
 
     def __init__(self, connection: sqlite3.Connection, *, path: Path) -> None:
         self._connection = connection
         self.path = path
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Close the database connection (safe to call twice)."""
@@ -245,31 +203,8 @@ class SQLiteStore:
                 found.update(row[0] for row in self._connection.execute(sql, chunk))
         return found
 
-    def save(
-        self,
-        items: Sequence[tuple[Article, Findings]],
-        *,
-        duplicates: Sequence[tuple[Article, str]] = (),
-        signatures: Sequence[tuple[str, bytes]] = (),
-    ) -> SaveResult:
-        """Store a batch in one transaction: processed articles, near-duplicates, signatures."""
-        result = SaveResult(
-            articles_added=0, articles_skipped=0, events_added=0, quotes_added=0, failures=0
-        )
-        with self._translated("saving a batch"), self._transaction():
-            for article, findings in items:
-                self._save_one(article, findings, result)
-            for article, original in duplicates:
-                self._save_duplicate(article, original, result)
-            self._insert_signatures(signatures)
-        return result
-
-    def save_signatures(self, rows: Sequence[tuple[str, bytes]]) -> None:
-        """Store (content hash, MinHash signature) rows on their own transaction."""
-        self.save([], signatures=rows)
-
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _write(self) -> Iterator[None]:
         self._connection.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -283,279 +218,40 @@ class SQLiteStore:
         with _translated(self.path, action):
             yield
 
-    def _kept(self, key: str) -> tuple[bool, int | None]:
-        """Say whether an article is stored for good; else remove an earlier failure of it.
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._connection.execute(sql, params).fetchall()
 
-        Returns (kept, the failure's rid to reuse): a replaced failure keeps its row number,
-        so the database ends up as if the article had succeeded the first time.
-        """
-        row = self._connection.execute("SELECT status FROM articles WHERE hash = ?", (key,))
-        status = row.fetchone()
-        if status is None:
-            return False, None
-        if status[0] != "failed":
-            return True, None  # idempotent: a stored article is never rewritten
-        # a contentless index forgets a row only when told its terms
+    def _stream(self, sql: str, params: Sequence[Any], *, action: str) -> Iterator[Any]:
+        with self._translated(action):
+            cursor = self._connection.execute(sql, params)
+            while batch := cursor.fetchmany(_FETCH_SIZE):
+                yield from batch
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return self._connection.execute(sql, params).rowcount
+
+    def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._connection.executemany(sql, rows)
+
+    def _forget_failure(self, key: str) -> int | None:
+        # a contentless index forgets a row only when told its terms; the failure's rid is
+        # reused, so the database ends up as if the article had succeeded the first time
         rid, terms = sqlite_sql.stored_terms(self._connection, key)
         self._connection.execute(
             "INSERT INTO articles_fts (articles_fts, rowid, terms) VALUES ('delete', ?, ?)",
             (rid, " ".join(terms)),
         )
-        self._connection.execute("DELETE FROM articles WHERE hash = ?", (key,))  # cascades
-        return False, rid
+        return rid
 
-    def _save_one(self, article: Article, findings: Findings, result: SaveResult) -> None:
-        key = article.content_hash
-        kept, rid = self._kept(key)
-        if kept:
-            result.articles_skipped += 1
-            return
-        failed = bool(findings.errors) and not findings.events
-        self._insert_article(article, findings, status="failed" if failed else "ok", rid=rid)
-        self._insert_children(key, findings)
-        result.failures += failed
-        result.articles_added += not failed
-        result.events_added += len(findings.events)
-        result.quotes_added += len(findings.quotes)
-
-    def _save_duplicate(self, article: Article, original: str, result: SaveResult) -> None:
-        kept, rid = self._kept(article.content_hash)
-        if kept:
-            result.articles_skipped += 1
-            return
-        findings = rows.duplicate_findings(article)
-        self._insert_article(article, findings, status="duplicate", duplicate_of=original, rid=rid)
-        result.duplicates_added += 1
-
-    def _insert_article(
-        self,
-        article: Article,
-        findings: Findings,
-        *,
-        status: str,
-        duplicate_of: str | None = None,
-        rid: int | None = None,
+    def _insert_article_row(
+        self, values: Sequence[Any], terms: list[str], *, rid: int | None
     ) -> None:
-        values = rows.article_values(article, findings, status=status, duplicate_of=duplicate_of)
         cursor = self._connection.execute(
-            f"INSERT INTO articles (rid, {rows.ARTICLE_COLUMNS}) VALUES (?, {_marks(len(values))})",
+            f"INSERT INTO articles (rid, {rows.ARTICLE_COLUMNS})"
+            f" VALUES (?, {sqlite_sql.marks(len(values))})",
             (rid, *values),  # rid None: the next free number
         )
-        evidences = [event.evidence.text for event in findings.events]
-        terms = rows.document_terms(article.title, article.text, evidences)
         self._connection.execute(
             "INSERT INTO articles_fts (rowid, terms) VALUES (?, ?)",
             (cursor.lastrowid, " ".join(terms)),
         )
-
-    def _insert_children(self, key: str, findings: Findings) -> None:
-        execute = self._connection.executemany
-        execute(
-            f"INSERT INTO events ({rows.EVENT_COLUMNS}) VALUES ({_marks(19)})",
-            [rows.event_row(key, seq, event) for seq, event in enumerate(findings.events)],
-        )
-        execute(
-            "INSERT INTO event_actors (article_hash, event_seq, role, position, event_id, name,"
-            f" text, aliases, country, sector) VALUES ({_marks(10)})",
-            [r for seq, ev in enumerate(findings.events) for r in rows.actor_rows(key, seq, ev)],
-        )
-        execute(
-            f"INSERT INTO quotes ({rows.QUOTE_COLUMNS}) VALUES ({_marks(10)})",
-            [rows.quote_row(key, seq, q) for seq, q in enumerate(findings.quotes)],
-        )
-        execute(
-            "INSERT INTO places (article_hash, seq, name, geonames_id, admin1, country, lat, lon,"
-            f" record) VALUES ({_marks(9)})",
-            [rows.place_row(key, seq, p) for seq, p in enumerate(findings.places)],
-        )
-        execute(
-            "INSERT INTO actors (article_hash, seq, name, kind, country, sector, record)"
-            f" VALUES ({_marks(7)})",
-            [rows.actor_row(key, seq, a) for seq, a in enumerate(findings.actors)],
-        )
-
-    def _insert_signatures(self, signatures: Sequence[tuple[str, bytes]]) -> None:
-        if not signatures:
-            return
-        last = self._connection.execute("SELECT coalesce(max(seq), 0) FROM signatures")
-        seq = int(last.fetchone()[0])
-        for key, signature in signatures:
-            cursor = self._connection.execute(
-                "INSERT INTO signatures (article_hash, seq, signature) VALUES (?, ?, ?)"
-                " ON CONFLICT (article_hash) DO NOTHING",
-                (key, seq + 1, bytes(signature)),
-            )
-            seq += cursor.rowcount  # 0 when the hash already had a signature
-
-    def iter_signatures(self) -> Iterator[tuple[str, bytes]]:
-        """Yield every stored (content hash, signature) in the order they were saved."""
-        with self._translated("reading signatures"):
-            cursor = self._connection.execute(
-                "SELECT article_hash, signature FROM signatures ORDER BY seq"
-            )
-            while batch := cursor.fetchmany(_FETCH_SIZE):
-                yield from ((key, bytes(signature)) for key, signature in batch)
-
-    def duplicates_of(self, article_hash: str) -> list[str]:
-        """Return the content hashes of the stored near-duplicates of an article, sorted."""
-        sql = "SELECT hash FROM articles WHERE duplicate_of = ? ORDER BY hash"
-        with self._translated("reading duplicates"):
-            return [row[0] for row in self._connection.execute(sql, (article_hash,))]
-
-    def search_articles(
-        self, text: str | None, *, limit: int | None = 100, offset: int = 0
-    ) -> list[ArticleSummary]:
-        """Return articles whose title, text or evidence hold every word, newest first."""
-        rows.check_paging(limit, offset)
-        where, params = sqlite_sql.article_where(text)
-        sql = (
-            f"SELECT {rows.ARTICLE_SUMMARY_COLUMNS} FROM articles AS a{where}"
-            " ORDER BY a.published IS NULL, a.published DESC, a.id, a.hash LIMIT ? OFFSET ?"
-        )
-        with self._translated("searching articles"):
-            found = self._connection.execute(sql, [*params, _limit(limit), offset])
-            return [rows.article_summary(row) for row in found]
-
-    def count_articles(self, text: str | None = None) -> int:
-        """Return how many articles ``search_articles`` finds, ignoring paging."""
-        where, params = sqlite_sql.article_where(text)
-        with self._translated("counting articles"):
-            sql = "SELECT count(*) FROM articles AS a" + where
-            return int(self._connection.execute(sql, params).fetchone()[0])
-
-    def actor_counts(self, query: ActorQuery) -> list[ActorCount]:
-        """Return canonical actors with their counts, by total (descending) then name."""
-        rows.check_paging(query.limit, query.offset)
-        where, params = sqlite_sql.actor_where(query)
-        sql = sqlite_sql.ACTOR_COUNTS + where + sqlite_sql.ACTOR_ORDER + " LIMIT ? OFFSET ?"
-        with self._translated("counting actors"):
-            found = self._connection.execute(sql, [*params, _limit(query.limit), query.offset])
-            return [rows.actor_count(row) for row in found]
-
-    def query_quotes(self, query: QuoteQuery) -> list[StoredQuote]:
-        """Return matching quotes, newest article first, then in article order."""
-        rows.check_paging(query.limit, query.offset)
-        where, params = sqlite_sql.quote_where(query)
-        sql = sqlite_sql.QUOTE_SELECT + where + sqlite_sql.QUOTE_ORDER + " LIMIT ? OFFSET ?"
-        with self._translated("reading quotes"):
-            found = self._connection.execute(sql, [*params, _limit(query.limit), query.offset])
-            return [rows.stored_quote(row) for row in found]
-
-    def count_quotes(self, query: QuoteQuery) -> int:
-        """Return how many quotes match, ignoring limit and offset."""
-        where, params = sqlite_sql.quote_where(query)
-        with self._translated("counting quotes"):
-            sql = "SELECT count(*)" + sqlite_sql.QUOTES_FROM + where
-            return int(self._connection.execute(sql, params).fetchone()[0])
-
-    def place_counts(
-        self, query: EventQuery | None = None, *, limit: int | None = 100, offset: int = 0
-    ) -> list[PlaceCount]:
-        """Return event locations with their matching event counts, most events first."""
-        rows.check_paging(limit, offset)
-        where, params = sqlite_sql.event_where(query or EventQuery())
-        where += (" AND " if where else " WHERE ") + "e.location_name IS NOT NULL"
-        sql = sqlite_sql.PLACE_SELECT + where + sqlite_sql.PLACE_GROUP + " LIMIT ? OFFSET ?"
-        with self._translated("counting places"):
-            found = self._connection.execute(sql, [*params, _limit(limit), offset])
-            return [rows.place_count(row) for row in found]
-
-    def save_clusters(self, clusters: Sequence[EventCluster]) -> None:
-        """Replace every stored cluster sharing an id or an event with the given clusters."""
-        with self._translated("saving clusters"), self._transaction():
-            members = [[self._event_key(s) for s in c.events] for c in clusters]
-            rows.check_clusters(clusters, members)
-            stale = {c.cluster_id for c in clusters}
-            sql = "SELECT cluster_id FROM cluster_members WHERE article_hash = ? AND event_seq = ?"
-            for key in (key for keys in members for key in keys):
-                stale.update(row[0] for row in self._connection.execute(sql, key))
-            for cluster_id in sorted(stale):
-                self._connection.execute("DELETE FROM clusters WHERE cluster_id = ?", (cluster_id,))
-            for cluster, keys in zip(clusters, members, strict=True):
-                self._insert_cluster(cluster, keys)
-
-    def _event_key(self, stored: StoredEvent) -> tuple[str, int]:
-        sql = "SELECT seq FROM events WHERE article_hash = ? AND event_id = ? ORDER BY seq LIMIT 1"
-        row = self._connection.execute(sql, (stored.article_hash, stored.event.event_id))
-        return rows.event_key(stored, row.fetchone())
-
-    def _insert_cluster(self, cluster: EventCluster, keys: list[tuple[str, int]]) -> None:
-        self._connection.execute(
-            "INSERT INTO clusters (cluster_id, reasons, figures) VALUES (?, ?, ?)",
-            (cluster.cluster_id, rows.dumps(cluster.reasons), rows.figures_json(cluster)),
-        )
-        self._connection.executemany(
-            "INSERT INTO cluster_members (article_hash, event_seq, cluster_id, position)"
-            " VALUES (?, ?, ?, ?)",
-            [(key, seq, cluster.cluster_id, n) for n, (key, seq) in enumerate(keys)],
-        )
-
-    def get_cluster(self, event_id: str) -> ClusterView | None:
-        """Return the cluster holding an event (its first stored copy), or None when in none."""
-        with self._translated("reading a cluster"):
-            found = self._connection.execute(sqlite_sql.CLUSTER_OF, (event_id,)).fetchone()
-            if found is None:
-                return None
-            members = self._connection.execute(sqlite_sql.CLUSTER_EVENTS, (found[0],)).fetchall()
-        return rows.cluster_view(found, [_stored_event(row) for row in members])
-
-    def iter_events(self, query: EventQuery) -> Iterator[StoredEvent]:
-        """Yield matching events in query order without loading them all."""
-        where, params = sqlite_sql.event_where(query)
-        sql = sqlite_sql.EVENT_SELECT + where + sqlite_sql.EVENT_ORDER + " LIMIT ? OFFSET ?"
-        with self._translated("reading events"):
-            cursor = self._connection.execute(sql, [*params, _limit(query.limit), query.offset])
-            while batch := cursor.fetchmany(_FETCH_SIZE):
-                yield from (_stored_event(row) for row in batch)
-
-    def query_events(self, query: EventQuery) -> list[StoredEvent]:
-        """Return matching events ordered by date (nulls last), then event_id."""
-        return list(self.iter_events(query))
-
-    def count_events(self, query: EventQuery) -> int:
-        """Return how many events match, ignoring limit and offset."""
-        where, params = sqlite_sql.event_where(query)
-        sql = "SELECT count(*) FROM events AS e JOIN articles AS a ON a.hash = e.article_hash"
-        with self._translated("counting events"):
-            return int(self._connection.execute(sql + where, params).fetchone()[0])
-
-    def get_event(self, event_id: str) -> StoredEvent | None:
-        """Return one event by id (the first in query order if ids repeat), or None."""
-        sql = (
-            sqlite_sql.EVENT_SELECT + " WHERE e.event_id = ?" + sqlite_sql.EVENT_ORDER + " LIMIT 1"
-        )
-        with self._translated("reading an event"):
-            row = self._connection.execute(sql, (event_id,)).fetchone()
-        return None if row is None else _stored_event(row)
-
-    def get_article(self, article_hash: str) -> tuple[Article, Findings] | None:
-        """Return an article and its findings by content hash, or None."""
-        with self._translated("reading an article"):
-            row = self._connection.execute(
-                "SELECT record, findings, errors FROM articles WHERE hash = ?", (article_hash,)
-            ).fetchone()
-            if row is None:
-                return None
-            data = json.loads(row[1]) | {"errors": json.loads(row[2])}
-            for table in ("events", "quotes", "places", "actors"):
-                data[table] = self._records(table, article_hash)
-        return from_json(Article, json.loads(row[0])), from_json(Findings, data)
-
-    def _records(self, table: str, article_hash: str) -> list[Any]:
-        # table comes from a fixed tuple in get_article, never from a caller
-        sql = f"SELECT record FROM {table} WHERE article_hash = ? ORDER BY seq"
-        return [json.loads(r[0]) for r in self._connection.execute(sql, (article_hash,))]
-
-    def stats(self) -> StoreStats:
-        """Return row counts (actors = distinct canonical actor names)."""
-        with self._translated("counting rows"):
-            numbers = self._connection.execute(rows.STATS_SQL).fetchone()
-        return rows.store_stats(numbers)
-
-
-def _marks(count: int) -> str:
-    return ", ".join("?" * count)
-
-
-def _limit(limit: int | None) -> int:
-    return -1 if limit is None else limit  # LIMIT -1: no limit in SQLite
