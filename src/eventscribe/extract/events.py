@@ -39,27 +39,25 @@ repeats. Decisions, kept consistent:
 from __future__ import annotations
 
 import datetime
-import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from eventscribe.extract import taxonomy as tx
-from eventscribe.extract.counts import CountMention, parse_quantity
-from eventscribe.extract.dates import DateMention, DateValue
-from eventscribe.extract.event_args import (
-    ArticleIndex,
-    agent_heads,
-    claimant,
-    clause_verb,
-    contexts_for,
-    is_crowd,
-    is_mob,
-    is_title_place,
-    noun_phrase,
-    patient_heads,
-    speaker_place,
+from eventscribe.extract.confidence import event_confidence, reliability
+from eventscribe.extract.counts import CountMention
+from eventscribe.extract.dates import DateMention
+from eventscribe.extract.domain import article_domain, habitual
+from eventscribe.extract.event_args import ArticleIndex, is_crowd
+from eventscribe.extract.event_drafts import Draft, new_draft
+from eventscribe.extract.event_slots import (
+    attach_counts,
+    count_abductees,
+    fill_slots,
+    item_actors,
+    share_location,
+    split_places,
 )
 from eventscribe.extract.triggers import (
     Candidate,
@@ -71,209 +69,25 @@ from eventscribe.extract.triggers import (
     score_sentence,
     split_segments,
 )
-from eventscribe.records import Actor, Count, Event, Evidence, Place, Quote, make_event_id
+from eventscribe.records import Actor, Event, Evidence, Place, Quote, make_event_id
 
+# Re-exported: callers and tests import these from here.
 __all__ = [
     "Candidate",
     "LexEntry",
     "Lexicon",
     "Segment",
     "SentenceScorer",
+    "article_domain",
     "extract_events",
+    "habitual",
     "load_lexicon",
+    "reliability",
     "score_sentence",
     "split_segments",
 ]
 
 _SUPPRESSING_TYPES = frozenset({"THREATEN", "REQUEST", "REJECT", "CONCEDE"})
-_ANAPHORIC_DETS = frozenset({"these", "this", "those", "that", "such", "the same"})
-_SPORT = frozenset(
-    [
-        "match",
-        "goal",
-        "league",
-        "midfielder",
-        "penalty",
-        "tournament",
-        "championship",
-        "cup",
-        "football",
-        "soccer",
-        "cricket",
-        "tennis",
-        "basketball",
-        "coach",
-        "fixture",
-        "kick-off",
-        "half-time",
-        "goalkeeper",
-    ]
-)
-_FINANCE = frozenset(
-    [
-        "share",
-        "stock",
-        "index",
-        "investor",
-        "dividend",
-        "earnings",
-        "bond",
-        "currency",
-        "nasdaq",
-        "dow",
-    ]
-)
-# Article-level only: too common in news to scale down a single sentence ("attacked a market").
-_SPORT_WORDS = _SPORT | {
-    "goalkeeper",
-    "stadium",
-    "referee",
-    "derby",
-    "equaliser",
-    "equalizer",
-    "whistle",
-    "season",
-    "fan",
-    "scorer",
-}
-# "trader" and "percent" only count for the article: market traders protest, turnout is in percent.
-_MARKET_WORDS = _FINANCE | {
-    "inflation",
-    "yield",
-    "analyst",
-    "exporter",
-    "speculator",
-    "market",
-    "trader",
-    "percent",
-}
-_CRIME = frozenset(
-    (
-        "robbery",
-        "burglary",
-        "theft",
-        "burglar",
-        "robber",
-        "thief",
-        "mugging",
-        "shoplifting",
-        "stabbing",
-        "stab",
-        "burgle",
-        "murder",
-        "manslaughter",
-        "detective",
-        "fraud",
-        "custody",
-    )
-)
-_DISASTER = frozenset(
-    (
-        "earthquake",
-        "quake",
-        "magnitude",
-        "aftershock",
-        "flood",
-        "flooding",
-        "landslide",
-        "storm",
-        "hurricane",
-        "cyclone",
-        "typhoon",
-        "tsunami",
-        "wildfire",
-        "eruption",
-        "drought",
-        "rescuer",
-    )
-)
-_CULTURE = frozenset(
-    (
-        "film",
-        "festival",
-        "album",
-        "concert",
-        "novel",
-        "premiere",
-        "actor",
-        "actress",
-        "jury",
-        "audience",
-        "theatre",
-        "exhibition",
-        "cinema",
-        "screening",
-        "ovation",
-        "cast",
-        "prize",
-    )
-)
-# Words of political conflict: an article with as many of these is news, whatever else it has.
-_POLITICAL = frozenset(
-    (
-        "protester",
-        "demonstrator",
-        "rioter",
-        "soldier",
-        "troop",
-        "army",
-        "military",
-        "rebel",
-        "militant",
-        "militia",
-        "insurgent",
-        "jihadist",
-        "activist",
-        "opposition",
-        "regime",
-        "junta",
-        "ceasefire",
-        "truce",
-        "parliament",
-        "ministry",
-        "minister",
-        "election",
-        "coup",
-        "crackdown",
-        "airstrike",
-        "paramilitary",
-        "government",
-        "union",
-        "sanction",
-    )
-)
-
-
-# --- drafts ----------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Draft:
-    type: str
-    mode: str | None
-    entry_sub: str | None
-    flags: frozenset[str]
-    strength: float
-    anchor: Token
-    segment: Segment
-    evidence: tuple[int, int]
-    sources: list[Actor] = field(default_factory=list)
-    targets: list[Actor] = field(default_factory=list)
-    contexts: list[str] = field(default_factory=list)
-    location: Place | None = None
-    date: DateValue | None = None
-    counts: dict[str, Count] = field(default_factory=dict)
-    claimed_by: Actor | None = None
-    acled_sub: str | None = None
-    anaphoric: bool = False
-    crowd_agent: bool = False
-    patients: list[Token] = field(default_factory=list)
-    part_of_protest: bool = False
-    veto: float = 1.0
-    definite: bool = False  # "the march", "their arrest": a mention of an event told before
-    own_place: bool = False  # the location is named in the draft's own sentence
-    own_date: DateValue | None = None  # a date said of this very mention ("began last week")
-    quoted: bool = False  # inside a direct quote: a witness retelling, not a new report
 
 
 def extract_events(
@@ -294,7 +108,7 @@ def extract_events(
     """Detect and code the events an article reports, one record per event."""
     index = ArticleIndex.build(doc, actors=actors, places=places, quotes=quotes, dates=dates)
     segments = split_segments(doc)
-    drafts: list[_Draft] = []
+    drafts: list[Draft] = []
     for seg in segments:
         cands = score_sentence(seg.span, lexicon=lexicon)
         if scorer is not None:  # a classifier adds types the lexicon missed, never duplicates
@@ -316,18 +130,18 @@ def _segment_drafts(
     published: datetime.date | None,
     fallback: Place | None,
     counts: Sequence[CountMention],
-) -> list[_Draft]:
-    drafts = [_draft(c, seg) for c in _keep(cands, seg)]
-    _fill(drafts, seg, index=index, published=published, fallback=fallback)
+) -> list[Draft]:
+    drafts = [new_draft(c, seg) for c in _keep(cands, seg)]
+    fill_slots(drafts, seg, index=index, published=published, fallback=fallback)
     drafts = [d for d in map(_recode_negated, drafts) if d is not None and _is_reported(d)]
     drafts = _drop_folded(drafts)
-    _share_location(drafts, fallback)
-    _attach_counts(drafts, seg, counts)
-    _count_abductees(drafts)
-    return [copy for d in drafts for copy in _split_places(d, seg, index)]
+    share_location(drafts, fallback)
+    attach_counts(drafts, seg, counts)
+    count_abductees(drafts)
+    return [copy for d in drafts for copy in split_places(d, seg, index)]
 
 
-def _in_conflict(drafts: list[_Draft]) -> list[_Draft]:
+def _in_conflict(drafts: list[Draft]) -> list[Draft]:
     """Keep "in-conflict" triggers ("three people died") only where other force is reported.
 
     A toll with no attack named is news of violence in an article about violence; in one
@@ -337,17 +151,6 @@ def _in_conflict(drafts: list[_Draft]) -> list[_Draft]:
         d.type in ("ASSAULT", "PROTEST", "COERCE") and "in-conflict" not in d.flags for d in drafts
     )
     return [d for d in drafts if conflict or "in-conflict" not in d.flags]
-
-
-def _split_places(d: _Draft, seg: Segment, index: ArticleIndex) -> list[_Draft]:
-    """Give "rallies were held in Thessaloniki, Patras and Heraklion" one event per place."""
-    if d.type not in ("PROTEST", "ASSAULT") or not d.own_place:
-        return [d]
-    roots = [r for p, r in index.places if p is d.location and _in_seg(r, seg)]
-    if not roots:
-        return [d]
-    others = [p for p, r in index.places if _in_seg(r, seg) and r in roots[0].conjuncts]
-    return [d] + [replace(d, location=p, counts=dict(d.counts)) for p in others]
 
 
 def _keep(cands: list[Candidate], seg: Segment) -> list[Candidate]:
@@ -393,7 +196,7 @@ def _governed_by(doc: Doc, anchor: int | None, gates: set[int | None], seg: Segm
     return False
 
 
-def _recode_negated(d: _Draft) -> _Draft | None:
+def _recode_negated(d: Draft) -> Draft | None:
     """Drop statements that did not happen; "would not withdraw the bill" is a REJECT."""
     if "negated" in d.contexts and "result" in d.flags:
         return None  # "no one was killed in the attack": says what did not happen
@@ -405,7 +208,7 @@ def _recode_negated(d: _Draft) -> _Draft | None:
     return None
 
 
-def _is_reported(d: _Draft) -> bool:
+def _is_reported(d: Draft) -> bool:
     """Tell a reported event from a generic or habitual mention ("monitors attacks")."""
     if d.anchor.pos_ not in ("NOUN", "PROPN"):
         return True
@@ -429,13 +232,13 @@ def _generic_governor(noun: Token) -> bool:
 _MODAL_WORDS = frozenset({"will", "would", "can", "could", "may", "might", "must", "should"})
 
 
-def _drop_folded(drafts: list[_Draft]) -> list[_Draft]:
+def _drop_folded(drafts: list[Draft]) -> list[Draft]:
     """Fold results ("killing nine") into the attack, and drop weak nouns a riot replaced."""
     main = [d for d in drafts if d.type == "ASSAULT" and "result" not in d.flags]
     riots = [d for d in drafts if d.type == "PROTEST" and d.mode == "riot"]
     riots.sort(key=lambda d: "weak" in d.flags)  # a riot verb before a "rioters" noun
     specific = riots or [d for d in drafts if d.type == "PROTEST" and d.mode not in _DEMO]
-    out: list[_Draft] = []
+    out: list[Draft] = []
     for d in drafts:
         if "result" in d.flags and main:
             _absorb(main[0], d)
@@ -455,7 +258,7 @@ def _drop_folded(drafts: list[_Draft]) -> list[_Draft]:
 _DEMO = frozenset({"demo", None})
 
 
-def _part_of_riot(d: _Draft, riot: _Draft) -> bool:
+def _part_of_riot(d: Draft, riot: Draft) -> bool:
     if d.type == "PROTEST":
         return d.mode in ("demo", "obstruct", "riot")
     if d.type != "ASSAULT" or d.mode not in (None, "destroy", "explosives", "primitive"):
@@ -463,328 +266,20 @@ def _part_of_riot(d: _Draft, riot: _Draft) -> bool:
     return not d.sources or d.crowd_agent or bool({a.name for a in d.sources} & _names(riot))
 
 
-def _names(d: _Draft) -> set[str]:
+def _names(d: Draft) -> set[str]:
     return {a.name for a in d.sources}
 
 
-def _governing_same_type(d: _Draft, earlier: list[_Draft]) -> _Draft | None:
+def _governing_same_type(d: Draft, earlier: list[Draft]) -> Draft | None:
     if d.anchor.pos_ not in ("NOUN", "PROPN") or d.anchor.dep_ != "pobj" or d.date or d.contexts:
         return None  # "on the anniversary of the 2019 uprising": another, older event
     above = {t.i for t in d.anchor.ancestors}
     return next((o for o in earlier if o.type == d.type and o.anchor.i in above), None)
 
 
-def _share_location(drafts: list[_Draft], fallback: Place | None) -> None:
-    """Let physical events of one sentence share the place that sentence gives."""
-    current = [d for d in drafts if d.type in tx.PHYSICAL_TYPES and "historical" not in d.contexts]
-    # own_place, not "is not fallback": the focus place may be this very sentence's mention
-    own = [d.location for d in current if d.location and d.own_place]
-    for d in current:
-        if own and not d.anaphoric and not d.own_place:
-            d.location, d.own_place = own[0], True
-
-
-def _draft(cand: Candidate, seg: Segment) -> _Draft:
-    doc = seg.span.doc
-    anchor = doc[cand.anchor] if cand.anchor is not None else seg.span.root
-    entry = cand.entry
-    return _Draft(
-        type=cand.type,
-        mode=cand.mode,
-        entry_sub=entry.acled_sub if entry else None,
-        flags=entry.flags if entry else frozenset(),
-        strength=cand.score,
-        anchor=anchor,
-        segment=seg,
-        evidence=(seg.start, seg.end),
-    )
-
-
-def _fill(
-    drafts: list[_Draft],
-    seg: Segment,
-    *,
-    index: ArticleIndex,
-    published: datetime.date | None,
-    fallback: Place | None,
-) -> None:
-    anchors = {d.anchor.i for d in drafts}
-    for d in drafts:
-        _fill_roles(d, index)
-        _retype_crowd_violence(d)
-        d.date = _owned(d, index.dates, anchors, seg)
-        d.own_date = _own_date(d.anchor, index.dates, seg)
-        d.contexts = contexts_for(d.anchor, date=d.date, published=published)
-        if "weak" in d.flags:  # "did not fire on the protesters": the protest still happened
-            d.contexts = [c for c in d.contexts if c == "historical"]
-        d.claimed_by = claimant(d.anchor, index)
-        d.location = _locate(d, index, anchors, fallback)
-        d.own_place = any(p is d.location for p, r in _settings_in(seg, d.anchor, index))
-        d.anaphoric = _is_anaphoric(d.anchor)
-        d.definite = d.anaphoric or _is_definite(d.anchor)
-        d.quoted = any(q.kind == "direct" and q.start <= d.anchor.idx < q.end for q in index.quotes)
-        d.veto = _veto(seg.span)
-        d.acled_sub = tx.acled_for(d.type, d.mode, default_sub=d.entry_sub)[1]
-
-
-def _fill_roles(d: _Draft, index: ArticleIndex) -> None:
-    patient_subj = "patient-subj" in d.flags
-    inside = range(d.segment.span.start, d.segment.span.end)
-    agents = [t for t in agent_heads(d.anchor, patient_subject=patient_subj) if t.i in inside]
-    patients = [t for t in patient_heads(d.anchor, patient_subject=patient_subj) if t.i in inside]
-    if "weak" in d.flags:  # "protesters": the noun names its own participants
-        agents, patients = [d.anchor], []
-    d.crowd_agent = is_crowd(agents)
-    d.patients = noun_phrase(patients)
-    d.sources = index.actors_on(noun_phrase(agents))
-    d.targets = [a for a in index.actors_on(noun_phrase(patients)) if a not in d.sources]
-    if not agents and d.segment.bullet and d.type in tx.STATEMENT_TYPES:
-        d.sources = _item_actors(d.segment, index)
-
-
-def _retype_crowd_violence(d: _Draft) -> None:
-    """Protesters attacking property or police are a riot, not an assault (ACLED's rule)."""
-    if d.type != "ASSAULT" or "crowd-riot" not in d.flags or not d.crowd_agent:
-        return
-    mob = is_mob(agent_heads(d.anchor))
-    d.type, d.mode = "PROTEST", "riot"
-    d.entry_sub = "Mob violence" if mob else "Violent demonstration"
-
-
-def _owned(
-    d: _Draft, items: Sequence[tuple[DateMention, Token]], anchors: set[int], seg: Segment
-) -> DateValue | None:
-    mine = [m for m, root in items if _in_seg(root, seg) and _owner(root, anchors) == d.anchor.i]
-    free = [m for m, root in items if _in_seg(root, seg) and _owner(root, anchors) is None]
-    for mention in mine + free:
-        if mention.value is not None:
-            return mention.value
-    return None
-
-
-def _own_date(
-    anchor: Token, items: Sequence[tuple[DateMention, Token]], seg: Segment
-) -> DateValue | None:
-    """Return a date said of the anchor itself: "the protests began last week" (not "after")."""
-    for mention, root in items:
-        if mention.value is None or not _in_seg(root, seg):
-            continue
-        gov = root.head.head if root.dep_ == "pobj" else root.head
-        if anchor in root.ancestors or (gov == anchor.head and anchor.dep_.startswith("nsubj")):
-            return mention.value
-    return None
-
-
-def _in_seg(tok: Token, seg: Segment) -> bool:
-    return seg.span.start <= tok.i < seg.span.end
-
-
-def _owner(tok: Token, anchors: set[int]) -> int | None:
-    """Return the nearest trigger anchor above a token in the parse, if any."""
-    for anc in tok.ancestors:
-        if anc.i in anchors:
-            return anc.i
-    return None
-
-
-def _settings_in(seg: Segment, anchor: Token, index: ArticleIndex) -> list[tuple[Place, Token]]:
-    """Return the segment's places that can be where the anchor's event happened."""
-    return [
-        (p, r)
-        for p, r in index.places
-        if _in_seg(r, seg) and _is_setting(r) and not speaker_place(r, anchor)
-    ]
-
-
-def _locate(
-    d: _Draft, index: ArticleIndex, anchors: set[int], fallback: Place | None
-) -> Place | None:
-    usable = _settings_in(d.segment, d.anchor, index)
-    if d.type in tx.STATEMENT_TYPES or d.type == "SANCTION":
-        said_in = [p for p, r in usable if _said_of(r, d.anchor)]  # "said in Paris"
-        return said_in[0] if said_in else None
-    usable = [(p, r) for p, r in usable if not _is_modifier(r)] or usable
-    linked = [(p, r) for p, r in usable if _said_of(r, d.anchor)]
-    mine = [(p, r) for p, r in usable if _owner(r, anchors) == d.anchor.i]
-    free = [(p, r) for p, r in usable if _owner(r, anchors) is None]
-    own_fallback = fallback if d.type in tx.PHYSICAL_TYPES else None
-    for pool in (linked, mine, free):
-        for wanted in (_SUB_COUNTRY, {"country"}):
-            near = [(abs(r.i - d.anchor.i), p) for p, r in pool if _precision(p) in wanted]
-            if near:
-                return _sharpen(min(near, key=lambda x: x[0])[1], own_fallback)
-    return own_fallback
-
-
-_SETTING_PREPS = frozenset(
-    {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "within"}
-)
-
-
-def _said_of(root: Token, anchor: Token) -> bool:
-    """Tell "marched in Nairobi", "stormed the building in Basra": a place the event is set in.
-
-    The preposition hangs on the trigger, on the verb of a subject trigger ("a strike killed
-    five in Kharkiv"), on the trigger's object, or on a participle describing the trigger or
-    its object ("a truce signed in Rome", "the curfew imposed in the city of Basra");
-    "travelled from Mombasa" or a dateline is not.
-    """
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in _AREAS:
-        root = root.head.head  # "in the city of Basra"
-    prep = root.head
-    if root.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in _SETTING_PREPS:
-        return False
-    host = prep.head
-    if host.dep_ == "acl" and host.tag_ == "VBN":
-        host = host.head  # "a truce signed in Rome": where the truce was
-    subject = anchor.dep_ in ("nsubj", "nsubjpass") and host.i == clause_verb(anchor).i
-    if host.i == anchor.i or subject:
-        return True
-    return host.dep_ in ("dobj", "nsubjpass") and host.head.i == anchor.i
-
-
-_AREAS = frozenset(
-    {"city", "town", "village", "province", "district", "region", "state", "county", "capital"}
-)
-
-
-def _is_modifier(root: Token) -> bool:
-    """Tell a demonym or country modifying a noun ("a Russian missile strike"): not a setting."""
-    return root.dep_ == "amod" or (root.pos_ == "ADJ" and root.dep_ != "pobj")
-
-
-def _sharpen(place: Place, fallback: Place | None) -> Place:
-    """Prefer the article's focus place to a bare mention of the country it lies in."""
-    if fallback is None or _precision(place) != "country" or _precision(fallback) == "country":
-        return place
-    return fallback if fallback.country and fallback.country == place.country else place
-
-
-_SUB_COUNTRY = frozenset({"point", "city", "admin2", "admin1"})
-
-
-def _is_setting(root: Token) -> bool:
-    """Tell whether a place mention can be where something happened, not who acted."""
-    if root.dep_ in ("nsubj", "nsubjpass") or root.head.dep_ == "agent":
-        return False  # "Turkey deployed troops": an actor that the place stage also found
-    return not is_title_place(root)
-
-
-def _precision(place: Place) -> str:
-    return place.precision or ("country" if place.feature == "country" else "city")
-
-
-def _is_anaphoric(anchor: Token) -> bool:
-    dets = {c.lower_ for c in anchor.children if c.dep_ in ("det", "amod")}
-    return anchor.pos_ in ("NOUN", "PROPN") and bool(dets & (_ANAPHORIC_DETS | {"same"}))
-
-
-def _is_definite(anchor: Token) -> bool:
-    """Tell "the march", "their arrest", "the wounded" (told before) from "a march"."""
-    if anchor.pos_ not in ("NOUN", "PROPN", "ADJ") or anchor.dep_ == "compound":
-        return False
-    dets = {c.lower_ for c in anchor.children if c.dep_ in ("det", "predet")}
-    poss = any(c.dep_ == "poss" for c in anchor.children)
-    return poss or bool(dets & {"the", "their", "its", "his", "her", "all"})
-
-
-def _veto(span: Span) -> float:
-    """Scale down sentences about sport, markets or ordinary crime."""
-    lemmas = {t.lemma_.lower() for t in span}
-    factor = 0.3 if lemmas & (_SPORT | _FINANCE) else 1.0
-    return factor * (0.4 if lemmas & _CRIME else 1.0)
-
-
-def article_domain(doc: Doc) -> float:
-    """Return a factor below 1 for articles about sport, markets, crime, disasters or culture.
-
-    An article is off-domain when it has at least three distinct words of one such field and
-    fewer words of political conflict (police alone is not political: it is in crime news).
-    """
-    lemmas = {t.lemma_.lower() for t in doc} | {t.lower_ for t in doc}
-    political = len(lemmas & _POLITICAL)
-    fields = (_SPORT_WORDS, _MARKET_WORDS, _CRIME, _DISASTER, _CULTURE)
-    worst = max(len(lemmas & words) for words in fields)
-    return 0.25 if worst >= 3 and worst > political else 1.0
-
-
-def habitual(span: Span) -> bool:
-    """Tell a sentence about what usually happens ("almost every summer", "each year")."""
-    words = [t.lower_ for t in span]
-    pairs = set(itertools.pairwise(words))
-    return any(p[0] in ("every", "each") and p[1] in _PERIODS for p in pairs) or bool(
-        set(words) & {"usually", "routinely", "regularly", "traditionally"}
-    )
-
-
-_PERIODS = frozenset(
-    ["day", "week", "month", "year", "summer", "winter", "spring", "autumn", "season"]
-)
-
-
-_COUNT_PREFERENCE: dict[str, tuple[str, ...]] = {
-    "fatalities": ("ASSAULT", "PROTEST", "COERCE"),
-    "injuries": ("ASSAULT", "PROTEST", "COERCE"),
-    "arrests": ("COERCE", "PROTEST"),
-    "participants": ("PROTEST", "MOBILIZE"),
-}
-
-
-def _attach_counts(drafts: list[_Draft], seg: Segment, counts: Sequence[CountMention]) -> None:
-    for mention in counts:
-        if not seg.start <= mention.start < seg.end:
-            continue
-        for type_ in _COUNT_PREFERENCE[mention.category]:
-            fits = [d for d in drafts if d.type == type_]
-            if fits:
-                best = min(fits, key=lambda d: abs(d.anchor.idx - mention.start))
-                best.counts.setdefault(mention.category, mention.count)
-                break
-
-
-def _count_abductees(drafts: list[_Draft]) -> None:
-    """Give "abducted up to 40 women" its figure, as arrests: people taken into captivity.
-
-    ACLED has no field for abductees and the counts stage reports arrests by authorities
-    only; of the four figures an event carries, "arrests" (people deprived of liberty) is
-    the nearest, so an ASSAULT/abduct event reports its captives there.
-    """
-    for d in drafts:
-        if d.type != "ASSAULT" or d.mode != "abduct" or "arrests" in d.counts:
-            continue
-        for patient in (p for p in d.patients if p.dep_ in ("dobj", "nsubjpass")):
-            figure = _figure_of(patient)
-            if figure is not None:
-                d.counts["arrests"] = figure
-                break
-
-
-def _figure_of(noun: Token) -> Count | None:
-    """Return the quantity written before a noun ("up to 40 women"), if any."""
-    numbers = [c for c in noun.children if c.dep_ == "nummod" or c.like_num]
-    if not numbers:
-        return None
-    first = min(t.left_edge.i for t in numbers)
-    text = noun.doc[first : noun.i + 1].text
-    count = parse_quantity(noun.doc[first : numbers[-1].i + 1].text)
-    return replace(count, text=text) if count is not None else None
-
-
-def _item_actors(item: Segment, index: ArticleIndex) -> list[Actor]:
-    """Return the actors a bullet item is about: those before its first comma or "who"."""
-    cut = next((t.idx for t in item.span if t.text == "," or t.lower_ in REL_WORDS), item.end)
-    head = index.actors_between(item.start, cut)
-    return head or index.actors_between(item.start, item.end)[:1]
-
-
-REL_WORDS = frozenset({"who", "which", "whose"})
-
-
-def _expand_lists(
-    drafts: list[_Draft], segments: list[Segment], index: ArticleIndex
-) -> list[_Draft]:
+def _expand_lists(drafts: list[Draft], segments: list[Segment], index: ArticleIndex) -> list[Draft]:
     """Give each bullet item under "X who supported Y include:" its own statement event."""
-    out: list[_Draft] = []
+    out: list[Draft] = []
     for d in drafts:
         items = _items_after(d.segment, segments)
         if not items or d.type not in tx.STATEMENT_TYPES or d.sources:
@@ -798,7 +293,7 @@ def _expand_lists(
                     d,
                     segment=item,
                     evidence=(d.segment.start, item.end),
-                    sources=_item_actors(item, index),
+                    sources=item_actors(item, index),
                 )
             )
     return sorted(out, key=lambda d: (d.segment.index, d.anchor.i))
@@ -819,7 +314,7 @@ _SEVERITY = ("Peaceful protest", "Protest with intervention", "Excessive force a
 _BLOCKING = frozenset({"historical", "negated", "hypothetical", "future"})
 
 
-def _escalate_protests(drafts: list[_Draft]) -> None:
+def _escalate_protests(drafts: list[Draft]) -> None:
     """Code a protest met by force as ACLED intervention / excessive force (ACLED's rule)."""
     for p in drafts:
         if p.type != "PROTEST" or p.mode not in ("demo", "obstruct") or _BLOCKING & set(p.contexts):
@@ -834,7 +329,7 @@ def _escalate_protests(drafts: list[_Draft]) -> None:
             f.targets = f.targets or list(p.sources)
 
 
-def _meets_protest(f: _Draft, p: _Draft) -> bool:
+def _meets_protest(f: Draft, p: Draft) -> bool:
     return (
         f.type in ("ASSAULT", "COERCE")
         and not f.crowd_agent
@@ -846,14 +341,14 @@ def _meets_protest(f: _Draft, p: _Draft) -> bool:
     )
 
 
-def _aimed_at_protest(f: _Draft, p: _Draft) -> bool:
+def _aimed_at_protest(f: Draft, p: Draft) -> bool:
     """Tell whether force may be aimed at the protest: no stated target, or the protesters."""
     if not f.patients or p.anchor in f.patients:
         return True
     return f.segment.index != p.segment.index or is_crowd(f.patients)
 
 
-def _is_lethal(f: _Draft) -> bool:
+def _is_lethal(f: Draft) -> bool:
     if f.type != "ASSAULT":
         return False
     return f.mode in tx.LETHAL_MODES or "lethal" in f.flags or "fatalities" in f.counts
@@ -863,9 +358,9 @@ def _same_place(a: Place | None, b: Place | None) -> bool:
     return a is None or b is None or a.name == b.name
 
 
-def _merge(drafts: list[_Draft]) -> list[_Draft]:
+def _merge(drafts: list[Draft]) -> list[Draft]:
     """Merge one sentence's repeated triggers, and later mentions of an event told before."""
-    out: list[_Draft] = []
+    out: list[Draft] = []
     for d in drafts:
         into = next((o for o in out if _mergeable(o, d)), None)
         into = into or next((o for o in out if _corefers(o, d)), None)
@@ -876,7 +371,7 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
     return out
 
 
-def _corefers(o: _Draft, d: _Draft) -> bool:
+def _corefers(o: Draft, d: Draft) -> bool:
     """Tell whether a later draft tells the same event again ("The march was peaceful.")."""
     statement_mention = d.definite and d.anchor.pos_ == "NOUN"  # "of the agreement"
     if not (d.type in tx.PHYSICAL_TYPES or statement_mention) or not _kind_fits(o, d):
@@ -904,7 +399,7 @@ _BLASTS = frozenset({"explosives", "heavy-weapons", "suicide-attack"})
 _GENERIC_SUBS = frozenset({None, "Attack"})
 
 
-def _kind_fits(o: _Draft, d: _Draft) -> bool:
+def _kind_fits(o: Draft, d: Draft) -> bool:
     if o.type != d.type:  # "three people lost their lives during the events": the riot's toll
         toll = "result" in d.flags or (d.definite and d.mode in (None, "destroy"))
         return toll and d.type == "ASSAULT" and o.type == "PROTEST" and o.mode == "riot"
@@ -933,7 +428,7 @@ def _same_side(a: Actor | None, b: Actor) -> bool:
     )
 
 
-def _different_actors(o: _Draft, d: _Draft) -> bool:
+def _different_actors(o: Draft, d: Draft) -> bool:
     """Tell two named acting bodies apart ("the army" vs "the rebels"); crowds may differ."""
     named = {"state", "organization", "igo", "person"}
     mine = {a.name for a in o.sources if a.kind in named}
@@ -941,7 +436,7 @@ def _different_actors(o: _Draft, d: _Draft) -> bool:
     return bool(mine and theirs and not mine & theirs)
 
 
-def _mergeable(o: _Draft, d: _Draft) -> bool:
+def _mergeable(o: Draft, d: Draft) -> bool:
     same_kind = (o.type, o.mode, o.contexts, _name(o.claimed_by)) == (
         d.type,
         d.mode,
@@ -960,7 +455,7 @@ def _name(record: Actor | Place | None) -> str | None:
     return record.name if record is not None else None
 
 
-def _absorb(into: _Draft, d: _Draft) -> None:
+def _absorb(into: Draft, d: Draft) -> None:
     if into.segment is not d.segment and into.date is None and d.date and not d.definite:
         into.segment, into.evidence = d.segment, d.evidence  # the dated report tells it best
     into.sources += [a for a in d.sources if a not in into.sources]
@@ -977,7 +472,7 @@ def _absorb(into: _Draft, d: _Draft) -> None:
         into.acled_sub = max(into.acled_sub, d.acled_sub, key=_SEVERITY.index)
 
 
-def _to_events(drafts: list[_Draft], *, article_key: str) -> list[Event]:
+def _to_events(drafts: list[Draft], *, article_key: str) -> list[Event]:
     seen: dict[tuple[int, int, str, str | None], int] = {}
     events = []
     for d in drafts:
@@ -991,7 +486,7 @@ def _to_events(drafts: list[_Draft], *, article_key: str) -> list[Event]:
 _UNREAL = frozenset({"negated", "hypothetical", "future"})
 
 
-def _to_event(d: _Draft, event_id: str) -> Event:
+def _to_event(d: Draft, event_id: str) -> Event:
     # ACLED codes what happened: not parts of a protest it already codes, nor unreal events.
     sub = None if d.part_of_protest or _UNREAL & set(d.contexts) else d.acled_sub
     start, end = d.evidence
@@ -1013,31 +508,5 @@ def _to_event(d: _Draft, event_id: str) -> Event:
         participants=d.counts.get("participants"),
         evidence=Evidence(text=d.segment.span.doc.text[start:end], start=start, end=end),
         claimed_by=d.claimed_by,
-        confidence=_confidence(d),
+        confidence=event_confidence(d),
     )
-
-
-_CONTEXT_WEIGHT = {"negated": 0.55, "hypothetical": 0.7, "future": 0.75, "historical": 0.9}
-# Raw score -> share of events whose type was right, read off the reliability table on the
-# sample gold (data/gold/sample.jsonl, 77 events): raw 0.3-0.5 were right about half the time,
-# raw 0.5 and up about 90%. Below 0.3 stays below 0.3, so `min_confidence` keeps its meaning.
-_RELIABILITY = ((0.0, 0.0), (0.3, 0.3), (0.5, 0.75), (0.9, 0.92), (1.0, 0.95))
-
-
-def _confidence(d: _Draft) -> float:
-    """Score an event from simple features, mapped to the share of such events that are right."""
-    score = d.strength + 0.1 * bool(d.sources) + 0.05 * bool(d.targets)
-    score += 0.05 * bool(d.location)
-    for context in d.contexts:
-        score *= _CONTEXT_WEIGHT.get(context, 1.0)
-    if not d.sources and not d.targets:
-        score *= 0.7
-    return round(reliability(min(1.0, max(0.0, score * d.veto))), 2)
-
-
-def reliability(raw: float) -> float:
-    """Map a raw event score to its expected share right (piecewise linear, monotone)."""
-    for (x0, y0), (x1, y1) in itertools.pairwise(_RELIABILITY):
-        if raw <= x1:
-            return y0 + (y1 - y0) * (raw - x0) / (x1 - x0)
-    return _RELIABILITY[-1][1]
