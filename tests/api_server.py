@@ -174,11 +174,15 @@ def hostile() -> tuple[Article, Findings]:
     return art, findings
 
 
+def all_articles(*, include_hostile: bool = True) -> list[tuple[Article, Findings]]:
+    """Return the hand-written articles with their findings (and the hostile one)."""
+    return [farmers(), goma(), berlin()] + ([hostile()] if include_hostile else [])
+
+
 def build_db(path: Path, *, include_hostile: bool = True) -> Path:
     """Save the hand-written articles (and the hostile one) into a new SQLite store."""
-    items = [farmers(), goma(), berlin()] + ([hostile()] if include_hostile else [])
     with open_store(path) as store:
-        store.save(items)
+        store.save(all_articles(include_hostile=include_hostile))
     return path
 
 
@@ -191,7 +195,7 @@ def free_socket() -> socket.socket:
 
 
 @contextmanager
-def running_server(db: Path, **options: Any) -> Iterator[str]:
+def running_server(db: Path | str, **options: Any) -> Iterator[str]:
     """Run the real app under uvicorn in a thread on a free loopback port; yield its base URL."""
     sock = free_socket()
     config = uvicorn.Config(create_app(db=str(db), **options), log_level="warning", lifespan="on")

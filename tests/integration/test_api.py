@@ -13,10 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api_server import FARMERS, berlin, build_db, farmers, goma, running_server
+from api_server import FARMERS, all_articles, berlin, build_db, farmers, goma, running_server
 from eventscribe.api import WEB_DIR
 from eventscribe.records import Article
 from eventscribe.store import open_store
+from pg_server import PgServer
 
 API = "/api/v1"
 INGEST_TOKEN = "ingest-secret-1234"
@@ -487,3 +488,48 @@ def test_cached_totals_follow_writes_by_other_processes(tmp_path: Path) -> None:
             http.get(f"{API}/events", params={"country": "COD"}).json()["total"] for _ in range(8)
         ]
         assert totals == [2] * 8
+
+
+# every read the dashboard makes, which the PostgreSQL store must answer as SQLite does
+SAME_ON_BOTH = [
+    ("/events", {}),
+    ("/events", {"sort": "date", "limit": 3, "offset": 1}),
+    ("/events", {"sort": "confidence"}),
+    ("/events", {"sort": "-confidence", "type": "PROTEST"}),
+    ("/events", {"country": "IRN", "actor": "police", "search": "tear gas"}),
+    ("/places", {}),
+    ("/places", {"type": "COERCE"}),
+    ("/stats/counts", {"by": "day"}),
+    ("/stats/counts", {"by": "month", "country": "IRN"}),
+    ("/stats/counts", {"by": "type"}),
+    ("/stats/counts", {"by": "country"}),
+    ("/stats/counts", {"by": "acled_type"}),
+    ("/actors", {}),
+    ("/actors", {"country": "IRN", "sector": "GOV"}),
+    ("/actors/dyads", {}),
+    ("/actors/reactions", {}),
+    ("/stats", {}),
+]
+
+
+@pytest.fixture(scope="module")
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    url = pg_server.new_database()
+    with open_store(url) as store:
+        store.save(all_articles())
+    yield url
+    pg_server.drop_database(url)
+
+
+def test_a_postgresql_store_answers_as_sqlite_does(client: httpx.Client, pg_url: str) -> None:
+    with running_server(pg_url) as url, httpx.Client(base_url=url, timeout=30) as pg:
+        for path, params in SAME_ON_BOTH:
+            expected = client.get(f"{API}{path}", params=params)  # type: ignore[arg-type]
+            answer = pg.get(f"{API}{path}", params=params)  # type: ignore[arg-type]
+            assert expected.status_code == answer.status_code == 200, (path, answer.text)
+            assert answer.json() == expected.json(), (path, params)
+            assert answer.json(), (path, params)  # an empty answer would prove nothing
+        assert len(pg.get(f"{API}/events").json()["items"]) == 8
+        first = pg.get(f"{API}/events", params={"limit": 1}).json()["items"][0]["event"]
+        detail = pg.get(f"{API}/events/{first['event_id']}").json()
+        assert detail["event"] == first

@@ -1324,3 +1324,140 @@ def test_search_answers_the_same_on_both_backends(tmp_path: Path, pg_db: Backend
     assert found["creme brulee"] == found["finance"] == ["art-73"]
     assert found["199*"] == ["art-74"]
     assert found["1990"] == []
+
+
+# --- the reads the HTTP API needs: map places, counts, dyads, reactions, sorted pages -------
+
+
+def test_map_places_count_events_by_type(filled: Store) -> None:
+    places = [
+        (p.name, p.admin1, p.country, p.lat, p.lon, p.events, p.types) for p in filled.map_places()
+    ]
+    assert places == [
+        ("Kāzerūn", "Fars", "IRN", 29.62, 51.65, 2, {"PROTEST": 1, "COERCE": 1}),
+        ("Paris", "Île-de-France", "FRA", 48.85, 2.35, 1, {"PROTEST": 1}),
+    ]
+    assert [p.name for p in filled.map_places(limit=1)] == ["Kāzerūn"]
+    coerce = filled.map_places(EventQuery(types=("COERCE",)))
+    assert [(p.name, p.types) for p in coerce] == [("Kāzerūn", {"COERCE": 1})]
+    with pytest.raises(ConfigError):
+        filled.map_places(limit=-1)
+
+
+@pytest.mark.parametrize(
+    ("by", "expected"),
+    [
+        ("day", [("2024-04-20", 1), ("2024-05-01", 1), ("2024-05-02", 1), (None, 1)]),
+        ("month", [("2024-04", 1), ("2024-05", 2), (None, 1)]),
+        ("type", [("COERCE", 1), ("PROTEST", 2), ("SUPPORT", 1)]),
+        ("country", [("FRA", 1), ("IRN", 2), (None, 1)]),
+        ("acled_type", [("Protests", 3), (None, 1)]),
+    ],
+)
+def test_count_by(filled: Store, by: str, expected: list[tuple[object, int]]) -> None:
+    assert [(c.key, c.count) for c in filled.count_by(EventQuery(), by=by)] == expected
+
+
+def test_count_by_filters_and_refuses_unknown_keys(filled: Store) -> None:
+    found = filled.count_by(EventQuery(countries=("IRN",), limit=1), by="type")
+    assert [(c.key, c.count) for c in found] == [("COERCE", 1), ("PROTEST", 1)]
+    with pytest.raises(ConfigError, match="cannot count by"):
+        filled.count_by(EventQuery(), by="year")
+
+
+def test_dyads_count_who_acts_on_whom(db: Backend) -> None:
+    a1, a2 = article(1), article(2)
+    police, crowd, army = actor("police"), actor("crowd"), actor("army")
+    e1 = event(
+        "ev_1",
+        "Police beat the crowd.",
+        type="ASSAULT",
+        source_actors=[police, army],
+        target_actors=[crowd],
+    )
+    e2 = event(
+        "ev_2",
+        "Police beat the crowd again.",
+        type="ASSAULT",
+        source_actors=[police],
+        target_actors=[crowd],
+    )
+    e3 = event(
+        "ev_3",
+        "Police arrested the crowd.",
+        type="COERCE",
+        source_actors=[police],
+        target_actors=[crowd],
+    )
+    with db.open() as store:
+        store.save([(a1, findings_for(a1, [e1, e3])), (a2, findings_for(a2, [e2]))])
+        dyads = [(d.source, d.target, d.type, d.events) for d in store.dyads(EventQuery())]
+        assert dyads == [
+            ("police", "crowd", "ASSAULT", 2),
+            ("army", "crowd", "ASSAULT", 1),
+            ("police", "crowd", "COERCE", 1),
+        ]
+        assert len(store.dyads(EventQuery(), limit=1)) == 1
+        assert [d.type for d in store.dyads(EventQuery(types=("COERCE",)))] == ["COERCE"]
+
+
+def test_reactions_pair_each_reaction_with_its_event(db: Backend) -> None:
+    a1 = article(1)
+    protest = event(
+        "ev_p", "Farmers protested.", date="2024-05-01", source_actors=[actor("farmers")]
+    )
+    reject = event(
+        "ev_r", "The governor rejected the demands.", type="REJECT", date="2024-05-02",
+        reacts_to="ev_p", source_actors=[actor("governor"), actor("aide")],
+    )  # fmt: skip
+    orphan = event("ev_o", "Officials said so.", type="CONSULT", reacts_to="ev_elsewhere")
+    with db.open() as store:
+        store.save([(a1, findings_for(a1, [protest, reject, orphan]))])
+        found = [
+            (
+                r.event_id,
+                r.type,
+                r.date,
+                r.reacts_to,
+                r.reacts_to_type,
+                r.reacts_to_evidence,
+                r.actors,
+            )
+            for r in store.reactions(EventQuery())
+        ]
+        assert found == [
+            (
+                "ev_r",
+                "REJECT",
+                "2024-05-02",
+                "ev_p",
+                "PROTEST",
+                "Farmers protested.",
+                ["aide", "governor"],
+            ),
+            ("ev_o", "CONSULT", None, "ev_elsewhere", None, None, []),
+        ]
+        assert [r.event_id for r in store.reactions(EventQuery(), limit=1)] == ["ev_r"]
+        assert store.reactions(EventQuery(types=("PROTEST",))) == []
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("date", ["ev_c", "ev_a", "ev_b", "ev_d"]),
+        ("-date", ["ev_b", "ev_a", "ev_c", "ev_d"]),
+        ("confidence", ["ev_d", "ev_c", "ev_b", "ev_a"]),
+        ("-confidence", ["ev_a", "ev_b", "ev_c", "ev_d"]),
+    ],
+)
+def test_page_events_in_each_sort(filled: Store, sort: str, expected: list[str]) -> None:
+    page = filled.page_events(EventQuery(limit=None), sort=sort)
+    assert [s.event.event_id for s in page] == expected
+    second = filled.page_events(EventQuery(limit=2, offset=1), sort=sort)
+    assert [s.event.event_id for s in second] == expected[1:3]
+    assert second[0].title is not None and second[0].article_hash
+
+
+def test_page_events_refuses_unknown_sorts(filled: Store) -> None:
+    with pytest.raises(ConfigError, match="cannot sort events"):
+        filled.page_events(EventQuery(), sort="title")

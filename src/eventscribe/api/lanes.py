@@ -19,6 +19,7 @@ from eventscribe.store.base import (
     EventQuery,
     Store,
 )
+from eventscribe.store.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     from eventscribe.pipeline import Models
@@ -29,7 +30,11 @@ T = TypeVar("T")
 
 
 class Lane:
-    """One thread owning one store and one read-only connection to the same file."""
+    """One thread owning one store and, for SQLite, one read-only connection to the same file.
+
+    The raw SQLite reads in ``api.sql`` are the fast path (stored JSON spliced into pages,
+    totals cached on PRAGMA data_version); any other store answers through Store methods.
+    """
 
     def __init__(self, db: str) -> None:
         self._db = db
@@ -53,17 +58,24 @@ class Lane:
         return self._store
 
     @property
+    def sqlite(self) -> bool:
+        """Say whether the store is a SQLite file (which the fast path in api.sql reads)."""
+        return isinstance(self.store, SQLiteStore)
+
+    @property
     def reader(self) -> sqlite3.Connection:
         if self._reader is None:
             self.store  # noqa: B018  (creates and migrates the file before reading it)
             try:
-                self._reader = sql.open_reader(self._db)
+                self._reader = sql.open_reader(self._db.removeprefix("sqlite:///"))
             except sqlite3.Error as exc:
                 raise StoreError(f"cannot read database {self._db}: {exc}") from exc
         return self._reader
 
     def count(self, query: EventQuery) -> int:
-        """Count matching events, cached until the database changes."""
+        """Count matching events (on SQLite cached until the database changes)."""
+        if not self.sqlite:
+            return self.store.count_events(query)
         key = (sql.data_version(self.reader), repr(replace(query, limit=None, offset=0)))
         if key not in self._counts:
             if len(self._counts) >= _COUNT_CACHE:

@@ -6,7 +6,7 @@ import json
 import queue
 import threading
 from collections.abc import AsyncIterator
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -48,6 +48,7 @@ from eventscribe.store.base import (
     ClusterView,
     EventQuery,
     QuoteQuery,
+    StoredEvent,
     StoredQuote,
 )
 
@@ -71,12 +72,56 @@ _EXPORT_CHUNK = 1 << 16
 
 def _event_page(lane: Lane, query: EventQuery, sort: str) -> str:
     """Return the JSON text of one page of events (stored event JSON spliced in, not re-encoded)."""
-    total, everything = lane.count(query), lane.count(EventQuery())
-    items = sql.page_event_items(
-        lane.reader, query, sort=sort, matches=total, everything=everything
-    )
+    total = lane.count(query)
+    if lane.sqlite:
+        everything = lane.count(EventQuery())
+        items = sql.page_event_items(
+            lane.reader, query, sort=sort, matches=total, everything=everything
+        )
+    else:
+        items = [_dumps(_event_item(row)) for row in lane.store.page_events(query, sort=sort)]
     head = {"total": total, "limit": query.limit, "offset": query.offset, "sort": sort}
     return json.dumps(head)[:-1] + ',"items":[' + ",".join(items) + "]}"
+
+
+def _event_item(row: StoredEvent) -> dict[str, Any]:
+    article = {"id": row.article_id, "hash": row.article_hash, "title": row.title, "url": row.url,
+               "source": row.source, "published": row.published}  # fmt: skip
+    return {"event": to_json(row.event), "article": article}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _counts(lane: Lane, query: EventQuery, by: str) -> list[dict[str, Any]]:
+    if lane.sqlite:
+        return sql.count_by(lane.reader, query, by=by)
+    return [asdict(row) for row in lane.store.count_by(query, by=by)]
+
+
+def _dyads(lane: Lane, query: EventQuery, limit: int) -> list[dict[str, Any]]:
+    if lane.sqlite:
+        return sql.dyads(lane.reader, query, limit=limit)
+    return [asdict(row) for row in lane.store.dyads(query, limit=limit)]
+
+
+def _reactions(lane: Lane, query: EventQuery, limit: int) -> list[dict[str, Any]]:
+    if lane.sqlite:
+        return sql.reactions(lane.reader, query, limit=limit)
+    return [
+        {"event_id": r.event_id, "type": r.type, "date": r.date, "evidence": r.evidence,
+         "reacts_to": {"event_id": r.reacts_to, "type": r.reacts_to_type,
+                       "evidence": r.reacts_to_evidence},
+         "actors": r.actors}
+        for r in lane.store.reactions(query, limit=limit)
+    ]  # fmt: skip
+
+
+def _places(lane: Lane, query: EventQuery, limit: int) -> list[dict[str, Any]]:
+    if lane.sqlite:
+        return sql.place_counts(lane.reader, query, limit=limit)
+    return [asdict(place) for place in lane.store.map_places(query, limit=limit)]
 
 
 def _quote_item(row: StoredQuote) -> dict[str, Any]:
@@ -238,16 +283,14 @@ def add_aggregate_routes(app: FastAPI) -> None:
     async def list_dyads(request: Request, query: Filters, limit: Limit = 100) -> Response:
         """Who acts on whom: source, target and event type with event counts."""
         return json_response(
-            await context_of(request).read(lambda lane: sql.dyads(lane.reader, query, limit=limit))
+            await context_of(request).read(lambda lane: _dyads(lane, query, limit))
         )
 
     @app.get(f"{API}/actors/reactions", dependencies=reads, tags=["actors"])
     async def list_reactions(request: Request, query: Filters, limit: Limit = 100) -> Response:
         """Who reacts to what: statements and the events they react to."""
         return json_response(
-            await context_of(request).read(
-                lambda lane: sql.reactions(lane.reader, query, limit=limit)
-            )
+            await context_of(request).read(lambda lane: _reactions(lane, query, limit))
         )
 
     @app.get(f"{API}/places", response_model=list[PlaceRow], dependencies=reads, tags=["places"])
@@ -256,9 +299,7 @@ def add_aggregate_routes(app: FastAPI) -> None:
     ) -> Response:
         """Event locations with coordinates and their event counts by type (for the map)."""
         return json_response(
-            await context_of(request).read(
-                lambda lane: sql.place_counts(lane.reader, query, limit=limit)
-            )
+            await context_of(request).read(lambda lane: _places(lane, query, limit))
         )
 
     @app.get(f"{API}/stats", response_model=Stats, dependencies=reads, tags=["stats"])
@@ -273,7 +314,7 @@ def add_aggregate_routes(app: FastAPI) -> None:
         by: Annotated[CountBy, Query(description="day, month, type, country or acled_type.")] = "day",
     ) -> Response:  # fmt: skip
         """Event counts grouped by day, month, type, country or ACLED type (for charts)."""
-        items = await context_of(request).read(lambda lane: sql.count_by(lane.reader, query, by=by))
+        items = await context_of(request).read(lambda lane: _counts(lane, query, by))
         return json_response({"by": by, "items": items})
 
 

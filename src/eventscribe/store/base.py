@@ -157,6 +157,55 @@ class PlaceCount:
 
 
 @dataclass(slots=True, kw_only=True)
+class MapPlace:
+    """One event location with coordinates and its matching event counts by PLOVER type."""
+
+    name: str | None
+    admin1: str | None
+    country: str | None
+    lat: float
+    lon: float
+    events: int
+    types: dict[str, int]
+
+
+@dataclass(slots=True, kw_only=True)
+class KeyCount:
+    """How many matching events share one key (a day, month, type, country or ACLED type)."""
+
+    key: str | None
+    count: int
+
+
+@dataclass(slots=True, kw_only=True)
+class DyadCount:
+    """Who acts on whom: a source, a target, an event type and how many events link them."""
+
+    source: str
+    target: str
+    type: str
+    events: int
+
+
+@dataclass(slots=True, kw_only=True)
+class Reaction:
+    """An event that reacts to another, beside the event it reacts to (None: not stored)."""
+
+    event_id: str
+    type: str
+    date: str | None
+    evidence: str
+    reacts_to: str
+    reacts_to_type: str | None
+    reacts_to_evidence: str | None
+    actors: list[str]  # the reacting event's source actors, sorted
+
+
+EVENT_SORTS = ("date", "-date", "confidence", "-confidence")
+COUNT_KEYS = ("day", "month", "type", "country", "acled_type")
+
+
+@dataclass(slots=True, kw_only=True)
 class ClusterView:
     """A stored cross-article cluster: its events as stored, why they merged, their figures."""
 
@@ -231,6 +280,26 @@ class Store(Protocol):
         self, query: EventQuery | None = None, *, limit: int | None = 100, offset: int = 0
     ) -> list[PlaceCount]:
         """Return event locations with their matching event counts, most events first."""
+        ...
+
+    def map_places(self, query: EventQuery | None = None, *, limit: int = 5000) -> list[MapPlace]:
+        """Return event locations with coordinates and counts by type, most events first."""
+        ...
+
+    def count_by(self, query: EventQuery, *, by: str) -> list[KeyCount]:
+        """Return matching event counts by day, month, type, country or acled_type (None last)."""
+        ...
+
+    def dyads(self, query: EventQuery, *, limit: int = 100) -> list[DyadCount]:
+        """Return (source, target, type) with their event counts, most frequent first."""
+        ...
+
+    def reactions(self, query: EventQuery, *, limit: int = 100) -> list[Reaction]:
+        """Return matching events that react to another, newest first (undated last)."""
+        ...
+
+    def page_events(self, query: EventQuery, *, sort: str = "date") -> list[StoredEvent]:
+        """Return matching events in one of EVENT_SORTS (undated last in both date orders)."""
         ...
 
     def save_clusters(self, clusters: Sequence[EventCluster]) -> None:

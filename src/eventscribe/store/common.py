@@ -18,17 +18,23 @@ from importlib import resources
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from eventscribe.errors import StoreError
+from eventscribe.errors import ConfigError, StoreError
 from eventscribe.records import Article, Findings, from_json
 from eventscribe.store import dialect, rows
 from eventscribe.store.base import (
+    COUNT_KEYS,
+    EVENT_SORTS,
     ActorCount,
     ActorQuery,
     ArticleSummary,
     ClusterView,
+    DyadCount,
     EventQuery,
+    KeyCount,
+    MapPlace,
     PlaceCount,
     QuoteQuery,
+    Reaction,
     SaveResult,
     StoredEvent,
     StoredQuote,
@@ -324,6 +330,60 @@ class RowStore(ABC):
         with self._translated("counting places"):
             found = self._rows(sql, [*params, self._dialect.limit(limit), offset])
         return [rows.place_count(row) for row in found]
+
+    def map_places(self, query: EventQuery | None = None, *, limit: int = 5000) -> list[MapPlace]:
+        """Return event locations with coordinates and counts by type, most events first."""
+        rows.check_paging(limit, 0)
+        where, params = self._dialect.event_where(query or EventQuery())
+        where += (" AND " if where else " WHERE ") + (
+            "e.location_lat IS NOT NULL AND e.location_lon IS NOT NULL"
+        )
+        with self._translated("counting places for the map"):
+            found = self._rows(dialect.MAP_SELECT + where + dialect.MAP_GROUP, params)
+        return rows.map_places(found)[:limit]
+
+    def count_by(self, query: EventQuery, *, by: str) -> list[KeyCount]:
+        """Return matching event counts by day, month, type, country or acled_type (None last)."""
+        if by not in dialect.COUNT_COLUMNS:
+            raise ConfigError(f"cannot count by {by!r}; use one of {', '.join(COUNT_KEYS)}")
+        where, params = self._dialect.event_where(query)
+        with self._translated("counting events"):
+            found = self._rows(self._dialect.count_by(by, where), params)
+        return [KeyCount(key=key, count=int(n)) for key, n in found]
+
+    def dyads(self, query: EventQuery, *, limit: int = 100) -> list[DyadCount]:
+        """Return (source, target, type) with their event counts, most frequent first."""
+        rows.check_paging(limit, 0)
+        where, params = self._dialect.event_where(query)
+        sql = dialect.DYAD_SELECT + where + dialect.DYAD_ORDER + f" LIMIT {self._dialect.mark}"
+        with self._translated("counting dyads"):
+            found = self._rows(sql, [*params, limit])
+        return [DyadCount(source=s, target=t, type=k, events=int(n)) for s, t, k, n in found]
+
+    def reactions(self, query: EventQuery, *, limit: int = 100) -> list[Reaction]:
+        """Return matching events that react to another, newest first (undated last)."""
+        rows.check_paging(limit, 0)
+        where, params = self._dialect.event_where(query)
+        where += (" AND " if where else " WHERE ") + f"{self._dialect.reacts_to} IS NOT NULL"
+        with self._translated("reading reactions"):
+            found = self._rows(self._dialect.reactions(where), [*params, limit])
+            names = self._dialect.source_names()
+            return [rows.reaction(row, [n[0] for n in self._rows(names, row[:1])]) for row in found]
+
+    def page_events(self, query: EventQuery, *, sort: str = "date") -> list[StoredEvent]:
+        """Return matching events in one of EVENT_SORTS (undated last in both date orders)."""
+        if sort == "date":
+            return self.query_events(query)
+        if sort not in dialect.EVENT_SORT_ORDERS:
+            raise ConfigError(
+                f"cannot sort events by {sort!r}; use one of {', '.join(EVENT_SORTS)}"
+            )
+        where, params = self._dialect.event_where(query)
+        order = dialect.EVENT_SORT_ORDERS[sort]
+        sql = dialect.EVENT_SELECT + where + order + self._paging()
+        with self._translated("reading events"):
+            found = self._rows(sql, [*params, self._dialect.limit(query.limit), query.offset])
+        return [stored_event(row) for row in found]
 
     def get_cluster(self, event_id: str) -> ClusterView | None:
         """Return the cluster holding an event (its first stored copy), or None when in none."""

@@ -36,6 +36,45 @@ SELECT e.location_name, e.location_geonames_id, e.location_admin1, e.location_co
 FROM events AS e JOIN articles AS a ON a.hash = e.article_hash"""
 
 
+EVENTS_FROM = " FROM events AS e JOIN articles AS a ON a.hash = e.article_hash"
+# the sorts of page_events after the date order; ties broken alike so both backends agree
+EVENT_SORT_ORDERS = {
+    "-date": " ORDER BY e.date DESC NULLS LAST, e.event_id DESC, e.article_hash DESC, e.seq DESC",
+    "confidence": " ORDER BY e.confidence, e.event_id, e.article_hash, e.seq",
+    "-confidence": " ORDER BY e.confidence DESC, e.event_id, e.article_hash, e.seq",
+}
+COUNT_COLUMNS = {
+    "day": "e.date",
+    "month": "substr(e.date, 1, 7)",
+    "type": "e.type",
+    "country": "e.location_country",
+    "acled_type": "e.acled_event_type",
+}
+_ROLE_JOIN = (
+    " JOIN event_actors AS {0} ON {0}.article_hash = e.article_hash"
+    " AND {0}.event_seq = e.seq AND {0}.role = '{1}'"
+)
+DYAD_SELECT = (
+    "SELECT s.name, t.name, e.type, count(DISTINCT e.event_id)"
+    + EVENTS_FROM
+    + _ROLE_JOIN.format("s", "source")
+    + _ROLE_JOIN.format("t", "target")
+)
+DYAD_ORDER = (
+    " GROUP BY s.name, t.name, e.type"
+    " ORDER BY count(DISTINCT e.event_id) DESC, s.name, t.name, e.type"
+)
+MAP_SELECT = (
+    "SELECT e.location_name, e.location_admin1, e.location_country, e.location_lat,"
+    " e.location_lon, e.type, count(*)" + EVENTS_FROM
+)
+MAP_GROUP = """
+GROUP BY e.location_name, e.location_admin1, e.location_country, e.location_lat,
+         e.location_lon, e.type
+ORDER BY e.location_name NULLS FIRST, e.location_admin1 NULLS FIRST,
+         e.location_country NULLS FIRST, e.location_lat, e.location_lon, e.type"""
+
+
 def marks(count: int, mark: str) -> str:
     """Return ``count`` comma-separated ``mark`` placeholders."""
     return ", ".join([mark] * count)
@@ -95,6 +134,7 @@ class Dialect:
     quote_order: str
     place_group: str
     no_limit: int | None  # what LIMIT takes for "no limit"
+    reacts_to: str  # the event record's reacts_to, as SQL text (NULL when none)
     guard: Callable[[str, list[Any]], Clause] = _unguarded  # rewrites a clause before use
 
     def limit(self, limit: int | None) -> int | None:
@@ -143,6 +183,29 @@ WHERE e.event_id = {self.mark} ORDER BY e.article_hash, e.seq LIMIT 1"""
             EVENT_SELECT
             + " JOIN cluster_members AS m ON m.article_hash = e.article_hash AND m.event_seq = e.seq"
             + f" WHERE m.cluster_id = {self.mark} ORDER BY m.position"
+        )
+
+    def count_by(self, by: str, where: str) -> str:
+        """Return the SELECT of (key, events) grouped by ``by`` (a COUNT_COLUMNS key), None last."""
+        key = COUNT_COLUMNS[by]
+        return f"SELECT {key}, count(*){EVENTS_FROM}{where} GROUP BY 1 ORDER BY 1 NULLS LAST"
+
+    def reactions(self, where: str) -> str:
+        """Return the SELECT of reacting events beside the events they react to, newest first."""
+        return (
+            f"SELECT e.event_id, e.type, e.date, e.evidence, {self.reacts_to}, r.type, r.evidence"
+            + EVENTS_FROM
+            + f" LEFT JOIN events AS r ON r.event_id = {self.reacts_to}"
+            " AND r.article_hash = e.article_hash"
+            + where
+            + f" ORDER BY e.date DESC NULLS LAST, e.event_id LIMIT {self.mark}"
+        )
+
+    def source_names(self) -> str:
+        """Return the SELECT of the distinct source actor names of an event id, sorted."""
+        return (
+            "SELECT DISTINCT name FROM event_actors"
+            f" WHERE event_id = {self.mark} AND role = 'source' ORDER BY name"
         )
 
     def event_where(self, query: EventQuery) -> Clause:

@@ -143,5 +143,6 @@ DIALECT = dialect.Dialect(
     quote_order=QUOTE_ORDER,
     place_group=PLACE_GROUP,
     no_limit=None,  # LIMIT NULL is no limit in PostgreSQL
+    reacts_to="(e.record::json ->> 'reacts_to')",
     guard=_nul_checked,
 )

@@ -24,7 +24,9 @@ from eventscribe.store.base import (
     ArticleSummary,
     ClusterView,
     EventQuery,
+    MapPlace,
     PlaceCount,
+    Reaction,
     StoredEvent,
     StoredQuote,
     StoreStats,
@@ -286,6 +288,30 @@ def place_count(row: Sequence[Any]) -> PlaceCount:
     return PlaceCount(
         name=name, geonames_id=None if geonames_id is None else int(geonames_id), admin1=admin1,
         country=country, lat=lat, lon=lon, events=int(events),
+    )  # fmt: skip
+
+
+def map_places(found: Iterable[Sequence[Any]]) -> list[MapPlace]:
+    """Fold (name, admin1, country, lat, lon, type, events) rows into places, most events first."""
+    places: dict[tuple[Any, ...], MapPlace] = {}
+    for name, admin1, country, lat, lon, type_, n in found:
+        place = places.setdefault(
+            (name, admin1, country, lat, lon),
+            MapPlace(
+                name=name, admin1=admin1, country=country, lat=lat, lon=lon, events=0, types={}
+            ),
+        )
+        place.events += int(n)
+        place.types[type_] = int(n)
+    return sorted(places.values(), key=lambda p: (-p.events, p.name or ""))
+
+
+def reaction(row: Sequence[Any], actors: list[str]) -> Reaction:
+    """Build a Reaction from (id, type, date, evidence, reacts_to, its type, its evidence)."""
+    event_id, type_, day, evidence, reacts_to, their_type, their_evidence = row
+    return Reaction(
+        event_id=event_id, type=type_, date=day, evidence=evidence, reacts_to=reacts_to,
+        reacts_to_type=their_type, reacts_to_evidence=their_evidence, actors=actors,
     )  # fmt: skip
 
 

@@ -102,5 +102,6 @@ DIALECT = dialect.Dialect(
     quote_order=QUOTE_ORDER,
     place_group=PLACE_GROUP,
     no_limit=-1,  # LIMIT -1: no limit in SQLite
+    reacts_to="json_extract(e.record, '$.reacts_to')",
 )
 event_where = DIALECT.event_where
