@@ -98,3 +98,24 @@ def test_written_report_gets_its_acled_sub_event(
     article = Article(id="w", text=text, published="2025-06-10")
     [(_, findings)] = list(iter_findings([article], models=models))
     assert expected in _coded(findings), sorted(_coded(findings), key=str)
+
+
+@pytest.mark.parametrize(
+    ("text", "protest"),
+    [
+        (
+            "Residents of Misrata gathered in Martyrs' Square on Friday to reject a proposed deal.",
+            True,
+        ),
+        (
+            "Health workers gathered outside the ministry in Addis Ababa on Monday, demanding pay.",
+            True,
+        ),
+        ("Families gathered in the square in Valletta to watch the fireworks.", False),
+    ],
+)
+def test_a_gathering_is_a_protest_only_with_a_stated_demand(
+    text: str, protest: bool, models: Models
+) -> None:
+    [(_, findings)] = list(iter_findings([Article(id="g", text=text)], models=models))
+    assert any(e.type == "PROTEST" for e in findings.events) is protest

@@ -267,6 +267,8 @@ def _flags_allow(entry: LexEntry, doc: Doc, tokens: tuple[int, ...]) -> bool:
         return False
     if "count-subj" in entry.flags and not any(_is_counted(c) for c in head.children):
         return False  # "three people died" is a toll; "the leader died in 2019" is not
+    if "purpose" in entry.flags and not _states_a_demand(head):
+        return False  # "gathered to demand pay" is a protest; "gathered for a wedding" is not
     for flag in entry.flags:
         if flag.startswith("obj="):
             wanted = set(flag[4:].split("|"))
@@ -328,6 +330,42 @@ def _is_place_word(tok: Token) -> bool:
     if tok.ent_type_ in ("GPE", "LOC", "FAC") or tok.lemma_.lower() in _PLACE_NOUNS:
         return True
     return tok.pos_ == "PROPN" and tok.ent_type_ not in ("PERSON", "NORP")
+
+
+# Verbs that make a gathering a protest when they give its purpose or manner.
+_DEMAND_VERBS = frozenset(
+    (
+        "demand",
+        "protest",
+        "call",
+        "denounce",
+        "condemn",
+        "oppose",
+        "reject",
+        "demonstrate",
+        "urge",
+        "press",
+        "petition",
+        "chant",
+        "mourn",
+        "commemorate",
+        "decry",
+        "voice",
+    )
+)
+
+
+def _states_a_demand(head: Token) -> bool:
+    """Tell whether a verb's clause says it was done to demand or protest something."""
+    for child in head.children:
+        if child.dep_ in ("advcl", "xcomp", "conj") and child.lemma_.lower() in _DEMAND_VERBS:
+            return True
+        in_protest = child.dep_ == "prep" and child.lower_ == "in"
+        if in_protest and any(
+            g.lemma_.lower() in ("protest", "solidarity") for g in child.children
+        ):
+            return True
+    return False
 
 
 def _announces_action(head: Token) -> bool:
