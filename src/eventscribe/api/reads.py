@@ -33,10 +33,8 @@ from eventscribe.api.shapes import (
     ArticleDetail,
     ArticlePage,
     Counts,
-    Dyad,
     EventDetail,
     EventPage,
-    PlaceRow,
     QuotePage,
     Stats,
 )
@@ -46,7 +44,9 @@ from eventscribe.store import open_store
 from eventscribe.store.base import (
     ActorQuery,
     ClusterView,
+    DyadCount,
     EventQuery,
+    MapPlace,
     QuoteQuery,
     StoredEvent,
     StoredQuote,
@@ -279,7 +279,9 @@ def add_aggregate_routes(app: FastAPI) -> None:
         found = await context_of(request).read(lambda lane: lane.store.actor_counts(query))
         return json_response({"limit": limit, "offset": offset, "items": to_json(found)})
 
-    @app.get(f"{API}/actors/dyads", response_model=list[Dyad], dependencies=reads, tags=["actors"])
+    @app.get(
+        f"{API}/actors/dyads", response_model=list[DyadCount], dependencies=reads, tags=["actors"]
+    )
     async def list_dyads(request: Request, query: Filters, limit: Limit = 100) -> Response:
         """Who acts on whom: source, target and event type with event counts."""
         return json_response(
@@ -293,7 +295,7 @@ def add_aggregate_routes(app: FastAPI) -> None:
             await context_of(request).read(lambda lane: _reactions(lane, query, limit))
         )
 
-    @app.get(f"{API}/places", response_model=list[PlaceRow], dependencies=reads, tags=["places"])
+    @app.get(f"{API}/places", response_model=list[MapPlace], dependencies=reads, tags=["places"])
     async def list_places(
         request: Request, query: Filters, limit: Annotated[int, Query(ge=0, le=100_000)] = 5000
     ) -> Response:

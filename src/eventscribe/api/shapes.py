@@ -6,10 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eventscribe.records import Article, Event, Findings, Quote
-from eventscribe.store.base import (
-    ActorCount,
-    ArticleSummary,
-)
+from eventscribe.store.base import ActorCount, ArticleSummary, KeyCount
 
 
 @dataclass(slots=True, kw_only=True)
@@ -97,14 +94,6 @@ class ActorPage:
 
 
 @dataclass(slots=True, kw_only=True)
-class Dyad:
-    source: str
-    target: str
-    type: str
-    events: int
-
-
-@dataclass(slots=True, kw_only=True)
 class QuoteItem:
     quote: Quote
     article: ArticleRef
@@ -119,26 +108,9 @@ class QuotePage:
 
 
 @dataclass(slots=True, kw_only=True)
-class PlaceRow:
-    name: str | None
-    admin1: str | None
-    country: str | None
-    lat: float
-    lon: float
-    events: int
-    types: dict[str, int]
-
-
-@dataclass(slots=True, kw_only=True)
-class CountRow:
-    key: str | None
-    count: int
-
-
-@dataclass(slots=True, kw_only=True)
 class Counts:
     by: str
-    items: list[CountRow]
+    items: list[KeyCount]
 
 
 @dataclass(slots=True, kw_only=True)
