@@ -1,0 +1,116 @@
+"""Compare the two annotation passes of data/real/events, list disagreements, build train/dev.
+
+    python scripts/real_event_labels.py agree  --annot /work/annot   # kappa, disagreements.jsonl
+    python scripts/real_event_labels.py build  --annot /work/annot   # train.jsonl, dev.jsonl
+
+`agree` reads labels-K.jsonl (first pass) and labels-K-pass2.jsonl (blind second pass), prints
+Cohen's kappa and raw agreement on the PLOVER type and the ACLED sub-event type (no event counts
+as a label), and writes the rows where the passes differ on either to disagreements.jsonl.
+`build` takes the agreed label where both passes agree and the adjudicated one
+(adjudicated-K.jsonl) where they differ, and writes data/real/events/{train,dev}.jsonl in the
+record shape of data/training plus corpus, doc and both passes' raw labels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "data" / "real" / "events"
+FIELDS = ("plover_type", "plover_mode", "acled_event_type", "acled_sub_event_type", "contexts", "also")
+
+
+def _read(path: Path) -> dict[str, dict]:
+    return {r["id"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if r}
+
+
+def _passes(annot: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    first: dict[str, dict] = {}
+    second: dict[str, dict] = {}
+    for k in (1, 2, 3):
+        first.update(_read(annot / f"labels-{k}.jsonl"))
+        second.update(_read(annot / f"labels-{k}-pass2.jsonl"))
+    return first, second
+
+
+def _kappa(a: list[str], b: list[str]) -> float:
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    ca, cb = Counter(a), Counter(b)
+    expected = sum(ca[k] * cb[k] for k in ca) / (n * n)
+    return (observed - expected) / (1 - expected)
+
+
+def _key(row: dict, field: str) -> str:
+    return row.get(field) or "NONE"
+
+
+def agree(annot: Path) -> None:
+    first, second = _passes(annot)
+    ids = sorted(first)
+    sentences = _read(OUT / "sentences.jsonl")
+    for field in ("plover_type", "acled_sub_event_type", "acled_event_type"):
+        a = [_key(first[i], field) for i in ids]
+        b = [_key(second[i], field) for i in ids]
+        same = sum(x == y for x, y in zip(a, b, strict=True)) / len(ids)
+        event = [x != "NONE" for x in a], [y != "NONE" for y in b]
+        ek = _kappa([str(x) for x in event[0]], [str(y) for y in event[1]])
+        print(f"{field:22s} agreement {same:.3f}  kappa {_kappa(a, b):.3f}  (event/no-event kappa {ek:.3f})")
+    with (annot / "disagreements.jsonl").open("w", encoding="utf-8") as fh:
+        n = 0
+        for i in ids:
+            p, q = first[i], second[i]
+            if any(_key(p, f) != _key(q, f) for f in ("plover_type", "acled_sub_event_type")):
+                n += 1
+                fh.write(json.dumps({"id": i, "text": sentences[i]["text"], "corpus": sentences[i]["corpus"],
+                                     "a": {f: p.get(f) for f in (*FIELDS, "note")},
+                                     "b": {f: q.get(f) for f in (*FIELDS, "note")}}, ensure_ascii=False) + "\n")
+    print(f"{n} of {len(ids)} rows disagree -> {annot / 'disagreements.jsonl'}")
+
+
+def build(annot: Path) -> None:
+    first, second = _passes(annot)
+    adjudicated: dict[str, dict] = {}
+    for path in sorted(annot.glob("adjudicated-*.jsonl")):
+        adjudicated.update(_read(path))
+    sentences = _read(OUT / "sentences.jsonl")
+    rows: dict[str, list[dict]] = {"train": [], "dev": []}
+    missing = []
+    for i, s in sentences.items():
+        p, q = first[i], second[i]
+        if all(_key(p, f) == _key(q, f) for f in ("plover_type", "acled_sub_event_type")):
+            final, how = p, "agreed"
+        elif i in adjudicated:
+            final, how = adjudicated[i], "adjudicated"
+        else:
+            missing.append(i)
+            continue
+        row = {"id": i, "text": s["text"], **{f: final.get(f) for f in FIELDS}}
+        row["contexts"] = row["contexts"] or []
+        row["also"] = row["also"] or []
+        row.update(corpus=s["corpus"], doc=s["doc"], label_source=how,
+                   pass1={f: p.get(f) for f in ("plover_type", "acled_sub_event_type")},
+                   pass2={f: q.get(f) for f in ("plover_type", "acled_sub_event_type")})
+        rows[s["split"]].append(row)
+    if missing:
+        raise SystemExit(f"{len(missing)} disagreements have no adjudicated label, e.g. {missing[:5]}")
+    for split, part in rows.items():
+        with (OUT / f"{split}.jsonl").open("w", encoding="utf-8") as fh:
+            for row in part:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"{split}: {len(part)} sentences, {sum(r['plover_type'] is not None for r in part)} with an event")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=("agree", "build"))
+    parser.add_argument("--annot", type=Path, required=True, help="folder with the labels-*.jsonl passes")
+    args = parser.parse_args()
+    (agree if args.command == "agree" else build)(args.annot)
+
+
+if __name__ == "__main__":
+    main()
