@@ -91,7 +91,8 @@ def build(annot: Path) -> None:
         row = {"id": i, "text": s["text"], **{f: final.get(f) for f in FIELDS}}
         row["contexts"] = row["contexts"] or []
         row["also"] = row["also"] or []
-        row.update(corpus=s["corpus"], doc=s["doc"], label_source=how,
+        row.update(corpus=s["corpus"], doc=s["doc"], split=s["split"], note=final.get("note") or "",
+                   label_source=how,
                    pass1={f: p.get(f) for f in ("plover_type", "acled_sub_event_type")},
                    pass2={f: q.get(f) for f in ("plover_type", "acled_sub_event_type")})
         rows[s["split"]].append(row)
