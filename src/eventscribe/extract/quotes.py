@@ -24,6 +24,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from eventscribe.extract.attribution import (
+    Candidate,
+    CueModel,
+    content_bounds,
+    find_candidates,
+    load_cue_model,
+)
 from eventscribe.extract.datelines import DATELINE
 from eventscribe.parse import doc_text
 from eventscribe.records import Actor, Quote, QuoteKind
@@ -90,7 +97,6 @@ _SPEECH = frozenset(
 _FRAGMENT = frozenset(
     ["call", "describe", "brand", "label", "term", "dub", "denounce", "condemn", "refer"]
 )
-_INDIRECT = _SPEECH - frozenset({"ask", "post", "chant", "shout", "believe", "suggest"})
 _PERSONAL = frozenset({"he", "she", "him", "her"})
 _PLURAL = frozenset({"they", "them"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
@@ -204,14 +210,17 @@ class _Cue:
     subject: Token | None
 
 
-def extract_quotes(doc: Doc, *, actors: Sequence[Actor]) -> list[Quote]:
+def extract_quotes(
+    doc: Doc, *, actors: Sequence[Actor], cue_model: CueModel | None = None
+) -> list[Quote]:
     """Return the direct, mixed and indirect quotes of ``doc`` in text order."""
     ordered = sorted(actors, key=lambda a: a.start)
     marked = [
         m for m in find_marked_spans(doc_text(doc)) if _tokens(doc, m.start, m.end) is not None
     ]
-    indirect = _indirect_quotes(doc, ordered, marked)
-    quotes = list(indirect)
+    model = cue_model if cue_model is not None else load_cue_model()
+    indirect = _indirect_quotes(doc, ordered, marked, model)
+    quotes = list(indirect) + _headline_quote(doc, ordered, marked)
     covered = [(q.start, q.end) for q in quotes if q.kind == "mixed"]
     previous: Quote | None = None
     for span in marked:
@@ -222,6 +231,28 @@ def extract_quotes(doc: Doc, *, actors: Sequence[Actor]) -> list[Quote]:
             quotes.append(quote)
             previous = quote if quote.kind == "direct" else previous
     return sorted(quotes, key=lambda q: q.start)
+
+
+_HEADLINE = re.compile(r"([A-Z][^\n:.!?]{1,60}?):\s+(\S[^\n]*\S)")
+
+
+def _headline_quote(doc: Doc, actors: list[Actor], marked: list[MarkedSpan]) -> list[Quote]:
+    """Return the headline's claim in "Graham: Trump's Rhetoric Destroying GOP's Chance"."""
+    m = _HEADLINE.match(doc_text(doc))
+    if m is None or len(m.group(1).split()) > 6 or len(m.group(2).split()) < 3:
+        return []
+    start, end = m.span(2)
+    if any(s.open <= start and end <= s.close + 1 for s in marked):
+        return []  # the whole claim is marked: a direct quote from the marks
+    speaker = next((a for a in actors if m.start(1) <= a.start and a.end <= m.end(1)), None)
+    if speaker is None:
+        return []  # "Breaking News: ...", "Update: ...": a label, not a source
+    kind: QuoteKind = "mixed" if any(start <= s.open < end for s in marked) else "indirect"
+    quote = Quote(text=m.group(2), start=start, end=end, kind=kind)
+    quote.cue, quote.cue_start, quote.cue_end = ":", m.end(1), m.end(1) + 1
+    quote.speaker, quote.speaker_text = speaker, m.group(1)
+    quote.speaker_start, quote.speaker_end = m.span(1)
+    return [quote]
 
 
 def _tokens(doc: Doc, start: int, end: int) -> Span | None:
@@ -462,56 +493,71 @@ def _by_description(token: Token, actors: list[Actor]) -> Actor | None:
 # --- indirect quotes ---------------------------------------------------------------------------
 
 
-def _indirect_quotes(doc: Doc, actors: list[Actor], marked: list[MarkedSpan]) -> list[Quote]:
-    quotes = []
+def _indirect_quotes(
+    doc: Doc, actors: list[Actor], marked: list[MarkedSpan], model: CueModel
+) -> list[Quote]:
     inside_marks = [(m.open, m.close) for m in marked]
-    for token in doc:
-        if any(o < token.idx < c for o, c in inside_marks):
-            continue
-        if token.lemma_ in _INDIRECT and token.pos_ == "VERB":
-            quote = _reported_clause(doc, token, actors, marked)
-        elif token.lower_ == "according":
-            quote = _according_clause(doc, token, actors)
-        else:
-            continue
+    quotes = []
+    for candidate in _chosen_candidates(doc, model, inside_marks):
+        quote = _reported_content(doc, candidate, actors, marked)
         if quote is not None:
             quotes.append(quote)
+    for token in doc:
+        if token.lower_ == "according" and not any(o < token.idx < c for o, c in inside_marks):
+            quote = _according_clause(doc, token, actors)
+            if quote is not None and not any(_overlaps(quote, q) for q in quotes):
+                quotes.append(quote)
     return quotes
 
 
-def _reported_clause(
-    doc: Doc, verb: Token, actors: list[Actor], marked: list[MarkedSpan]
+def _chosen_candidates(
+    doc: Doc, model: CueModel, inside_marks: list[tuple[int, int]]
+) -> list[Candidate]:
+    """Keep the best candidate per cue word that the model accepts, outermost claims first.
+
+    PolNeAR-style attribution is univocal: a cue inside content already attributed, or a
+    content overlapping one already taken, is a nested report and not kept.
+    """
+    best: dict[int, tuple[float, Candidate]] = {}
+    for c in find_candidates(doc):
+        if c.end <= c.start or any(o < c.cue.idx < e for o, e in inside_marks):
+            continue
+        score = model.score(c)
+        if score >= model.threshold and score > best.get(c.cue.i, (0.0, c))[0]:
+            best[c.cue.i] = (score, c)
+    kept: list[Candidate] = []
+    for _, c in sorted(best.values(), key=lambda sc: -sc[0]):
+        if not any(_clashes(c, k) for k in kept):
+            kept.append(c)
+    return kept
+
+
+def _clashes(a: Candidate, b: Candidate) -> bool:
+    if a.start < b.end and b.start < a.end:
+        return True
+    return a.start <= b.cue.idx < a.end or b.start <= a.cue.idx < b.end
+
+
+def _overlaps(a: Quote, b: Quote) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _reported_content(
+    doc: Doc, c: Candidate, actors: list[Actor], marked: list[MarkedSpan]
 ) -> Quote | None:
-    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
-    if not clauses:
-        return None
-    words = [t for t in clauses[0].subtree if t.dep_ != "mark" or t.head != clauses[0]]
-    others = {t.i for t in clauses[0].subtree for t in _other_reports(t)}
-    start, end = _clause_bounds([t for t in words if t.i not in others])
-    start = _after_dateline(doc_text(doc), start, end)
-    if end - start < 8 or start <= verb.idx < end:
+    """Return the indirect (or mixed) quote a candidate cue reports, or None for a direct one."""
+    start, end = _after_dateline(doc_text(doc), c.start, c.end), c.end
+    if end - start < 2 or start <= c.cue.idx < end:
         return None
     marks = [m for m in marked if m.open < end and start <= m.close]
     if any(m.open <= start or m.close >= end for m in marks):
         return None  # the clause is a direct quote (or part of one): handled from the marks
     kind: QuoteKind = "mixed" if marks else "indirect"
     quote = Quote(text=doc_text(doc)[start:end], start=start, end=end, kind=kind)
-    _attach(quote, doc, _verb_cue(verb), actors)
+    cue = _verb_cue(c.cue)
+    cue.subject = c.subject
+    _attach(quote, doc, cue, actors)
     return quote
-
-
-def _other_reports(token: Token) -> list[Token]:
-    """Return the words of another speaker's report hung on the clause ("while X said ...")."""
-    if token.dep_ not in ("advcl", "conj") or token.lemma_ not in _INDIRECT:
-        return []
-    if not any(c.dep_ == "nsubj" for c in token.children):
-        return []
-    if not any(c.dep_ == "ccomp" for c in token.children):
-        return []
-    left = token.left_edge.i
-    while left > 0 and token.doc[left - 1].is_punct:
-        left -= 1  # the comma before "while"
-    return list(token.doc[left : token.right_edge.i + 1])
 
 
 def _after_dateline(text: str, start: int, end: int) -> int:
@@ -523,17 +569,6 @@ def _after_dateline(text: str, start: int, end: int) -> int:
     return start
 
 
-def _clause_bounds(words: list[Token]) -> tuple[int, int]:
-    words = sorted(words, key=lambda t: t.i)
-    while words and (words[-1].is_punct or words[-1].is_space) and words[-1].text not in '”»"’':
-        words.pop()
-    while words and (words[0].is_punct or words[0].is_space):
-        words.pop(0)
-    if not words:
-        return 0, 0
-    return words[0].idx, words[-1].idx + len(words[-1].text)
-
-
 def _according_clause(doc: Doc, according: Token, actors: list[Actor]) -> Quote | None:
     cue = _according_cue([according, *doc[according.i + 1 : according.i + 2]])
     if cue is None or not doc.has_annotation("SENT_START"):
@@ -543,7 +578,7 @@ def _according_clause(doc: Doc, according: Token, actors: list[Actor]) -> Quote 
     rest = [t for t in sent if t.i not in phrase]
     after = [t for t in rest if t.i > according.i]
     before = [t for t in rest if t.i < according.i]
-    start, end = _clause_bounds(after if len(after) >= len(before) else before)
+    start, end = content_bounds(after if len(after) >= len(before) else before)
     if end - start < 8:
         return None
     quote = Quote(text=doc_text(doc)[start:end], start=start, end=end, kind="indirect")
