@@ -140,7 +140,7 @@ def score_polnear(directory: Path, *, show: bool, limit: int, cache: Path | None
                     q = p.quotes[0]
                     src = " ".join(article.text[s:e] for s, e in g.source)
                     said = f"{q.speaker_text!r} -> {q.speaker.name if q.speaker else None!r}"
-                    print(f"{article.name}: speaker {said} != {src!r}")
+                    print(f"{article.name}: speaker {said} != {src!r} ({q.kind}, cue {q.cue!r})")
         if show:
             _show_polnear(article, pairs, predicted)
     precision = n_match / n_pred if n_pred else 0.0

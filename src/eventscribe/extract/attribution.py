@@ -152,10 +152,14 @@ def _subject(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in _SUBJECTS:
             return child
-    if verb.dep_ in ("conj", "xcomp", "advcl", "relcl") and verb.head.i != verb.i:
-        if verb.dep_ == "relcl":
-            return verb.head  # "Trump, who wants ..."
+    if verb.head.i == verb.i:
+        return None
+    if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return verb.head  # "Trump, who wants ...", "recent polls showing ..."
+    if verb.dep_ in ("conj", "xcomp", "advcl", "relcl"):
         return _subject(verb.head)
+    if verb.dep_ == "pcomp" and verb.head.head.i != verb.head.i:
+        return _subject(verb.head.head)  # "rallied thousands by promising ..."
     return None
 
 

@@ -1,6 +1,6 @@
 """Quotes (direct, indirect, mixed) with their cue and speaker.
 
-Direct quotes come from quote marks (“ ” " " ‘ ’ « » „ “ ‹ ›), paired within a paragraph; a
+Direct quotes come from quote marks (“ ” " " ‘ ’ « » „ “ ‹ › and '' ''), paired within a paragraph; a
 paragraph that ends inside a quote continues only when the next paragraph opens with a quote
 mark (the newspaper convention), otherwise the unclosed mark is ignored. A quote split around
 its cue (“...,” he said, “...”) gives two quotes with the same cue and speaker.
@@ -91,6 +91,7 @@ _SPEECH = frozenset(
         "maintain",
         "assert",
         "contend",
+        "continue",
     ]
 )
 # Verbs that introduce a quoted fragment rather than a reported clause.
@@ -138,6 +139,7 @@ class MarkedSpan:
 
 def find_marked_spans(text: str, *, max_chars: int = MAX_QUOTE_CHARS) -> list[MarkedSpan]:
     """Pair quote marks in ``text``, never across an unmarked paragraph break."""
+    text = text.replace("''", ' "')  # two apostrophes are a double mark (NYT style)
     spans: list[MarkedSpan] = []
     pieces: list[tuple[int, int]] = []
     opener, first, opened = "", -1, -1  # the open mark, where the quote and its piece opened
@@ -226,7 +228,7 @@ def extract_quotes(
     for span in marked:
         if any(s <= span.start and span.end <= e for s, e in covered):
             continue
-        quote = _quote_from_marks(doc, span, ordered, previous)
+        quote = _quote_from_marks(doc, span, ordered, previous, model)
         if quote is not None:
             quotes.append(quote)
             previous = quote if quote.kind == "direct" else previous
@@ -260,11 +262,11 @@ def _tokens(doc: Doc, start: int, end: int) -> Span | None:
 
 
 def _quote_from_marks(
-    doc: Doc, span: MarkedSpan, actors: list[Actor], previous: Quote | None
+    doc: Doc, span: MarkedSpan, actors: list[Actor], previous: Quote | None, model: CueModel
 ) -> Quote | None:
     content = "\n".join(doc_text(doc)[s:e] for s, e in span.pieces)
     direct = _looks_direct(doc_text(doc), span, content)
-    cue = _cue_near(doc, span, fragment=not direct)
+    cue = _cue_near(doc, span, fragment=not direct, model=model)
     if not direct and cue is None:
         return None  # scare quotes or a title, not somebody's words
     kind: QuoteKind = "direct" if direct else "mixed"
@@ -272,8 +274,15 @@ def _quote_from_marks(
     if cue is not None:
         _attach(quote, doc, cue, actors)
     elif previous is not None and _continues(doc_text(doc), previous, span):
-        quote.speaker = previous.speaker  # the same speaker goes on without a new cue
+        _continue_attribution(quote, previous)
     return quote
+
+
+def _continue_attribution(quote: Quote, previous: Quote) -> None:
+    """Give a quote without a cue the cue and speaker of the one it goes on from."""
+    quote.cue, quote.cue_start, quote.cue_end = previous.cue, previous.cue_start, previous.cue_end
+    quote.speaker, quote.speaker_text = previous.speaker, previous.speaker_text
+    quote.speaker_start, quote.speaker_end = previous.speaker_start, previous.speaker_end
 
 
 def _looks_direct(text: str, span: MarkedSpan, content: str) -> bool:
@@ -298,21 +307,33 @@ def _continues(text: str, previous: Quote, span: MarkedSpan) -> bool:
     return "\n" not in text[previous.end : span.open]
 
 
-def _cue_near(doc: Doc, span: MarkedSpan, *, fragment: bool) -> _Cue | None:
+def _cue_near(doc: Doc, span: MarkedSpan, *, fragment: bool, model: CueModel) -> _Cue | None:
     """Find the cue right after the closing mark (“...,” she said) or before the opening one."""
     after = _context_after(doc, span.close + 1)
     before = _context_before(doc, span.open)
     verbs = _SPEECH | _FRAGMENT if fragment else _SPEECH
     for token in [] if fragment else after[:10]:
-        if token.lemma_ in verbs and token.pos_ in ("VERB", "AUX", ""):
+        if _is_cue_word(token, verbs, None if fragment else model):
             return _verb_cue(token)
     according = _according_cue(after) or _according_cue(before)
     if according is not None:
         return according
     for token in reversed(before):
-        if token.lemma_ in verbs and token.pos_ in ("VERB", "AUX", ""):
+        if _is_cue_word(token, verbs, None if fragment else model):
             return _verb_cue(token)
     return None
+
+
+_LEARNED_CUE = 0.25  # a verb the cue model weighs at least this much introduces a direct quote
+
+
+def _is_cue_word(token: Token, verbs: frozenset[str], model: CueModel | None) -> bool:
+    """Tell a verb that introduces a quote: a speech verb, or one the cue model learned."""
+    if token.pos_ not in ("VERB", "AUX", ""):
+        return False
+    if token.lemma_ in verbs:
+        return True
+    return model is not None and model.weights.get(f"lemma={token.lemma_}", 0.0) >= _LEARNED_CUE
 
 
 def _context_after(doc: Doc, offset: int) -> list[Token]:
@@ -326,6 +347,9 @@ def _context_after(doc: Doc, offset: int) -> list[Token]:
 
 
 def _context_before(doc: Doc, offset: int) -> list[Token]:
+    led = doc_text(doc)[:offset].rstrip()
+    if led.endswith(":"):
+        offset = len(led)  # “Cruz continued:” ends the paragraph before the quote
     span = doc.char_span(0, offset, alignment_mode="contract")
     tokens: list[Token] = []
     for token in reversed(span) if span is not None else []:
@@ -416,8 +440,8 @@ def _resolve(token: Token, actors: list[Actor]) -> tuple[Actor | None, int, int]
     lower = token.lower_
     if lower in _RELATIVE:
         antecedent = _nearest(actors, token.idx, lambda a: True)
-        if antecedent is not None:
-            return antecedent, antecedent.start, antecedent.end
+        if antecedent is not None:  # the span is "who" as written, the actor its antecedent
+            return antecedent, token.idx, token.idx + len(token.text)
     holder = next((a for a in actors if a.start <= token.idx < a.end), None)
     named = _apposed_person(token, actors) if holder is None or holder.kind != "person" else None
     if named is not None:
