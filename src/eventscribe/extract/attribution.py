@@ -116,9 +116,12 @@ def _candidate(cue: Token, kind: CandidateKind, head: Token, subject: Token | No
 
 
 def _parataxis(verb: Token, subject: Token) -> Candidate:
-    """Return "Clinton was headed to the ER, *The Post has learned*": the head clause is said."""
+    """Return "Clinton was headed to the ER, *The Post has learned*": the head clause is said.
+
+    The cue may sit inside the content ("After 2018, *the office said*, deficits rise").
+    """
     inner = {t.i for t in verb.subtree}
-    words = [t for t in verb.head.subtree if t.i not in inner and t.i < verb.left_edge.i]
+    words = [t for t in verb.head.subtree if t.i not in inner]
     start, end = content_bounds(words)
     return Candidate(cue=verb, kind="parataxis", start=start, end=end, subject=subject)
 

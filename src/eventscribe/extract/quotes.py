@@ -312,8 +312,9 @@ def _cue_near(doc: Doc, span: MarkedSpan, *, fragment: bool, model: CueModel) ->
     after = _context_after(doc, span.close + 1)
     before = _context_before(doc, span.open)
     verbs = _SPEECH | _FRAGMENT if fragment else _SPEECH
-    for token in [] if fragment else after[:10]:
-        if _is_cue_word(token, verbs, None if fragment else model):
+    for n, token in enumerate([] if fragment else after):
+        near = n < 10 or (after[0] in token.subtree)  # past a long subject: "X, a ..., said"
+        if near and _is_cue_word(token, verbs, model):
             return _verb_cue(token)
     according = _according_cue(after) or _according_cue(before)
     if according is not None:
@@ -343,7 +344,7 @@ def _context_after(doc: Doc, offset: int) -> list[Token]:
         if token.text in _STOPS or token.text in _CLOSERS or "\n" in token.text:
             break
         tokens.append(token)
-    return tokens[:15]
+    return tokens[:40]
 
 
 def _context_before(doc: Doc, offset: int) -> list[Token]:
@@ -523,9 +524,7 @@ def _indirect_quotes(
     inside_marks = [(m.open, m.close) for m in marked]
     quotes = []
     for candidate in _chosen_candidates(doc, model, inside_marks):
-        quote = _reported_content(doc, candidate, actors, marked)
-        if quote is not None:
-            quotes.append(quote)
+        quotes += _reported_content(doc, candidate, actors, marked)
     for token in doc:
         if token.lower_ == "according" and not any(o < token.idx < c for o, c in inside_marks):
             quote = _according_clause(doc, token, actors)
@@ -537,7 +536,7 @@ def _indirect_quotes(
 def _chosen_candidates(
     doc: Doc, model: CueModel, inside_marks: list[tuple[int, int]]
 ) -> list[Candidate]:
-    """Keep the best candidate per cue word that the model accepts, outermost claims first.
+    """Keep the best candidate per cue word that the model accepts, the outermost claim first.
 
     PolNeAR-style attribution is univocal: a cue inside content already attributed, or a
     content overlapping one already taken, is a nested report and not kept.
@@ -550,7 +549,7 @@ def _chosen_candidates(
         if score >= model.threshold and score > best.get(c.cue.i, (0.0, c))[0]:
             best[c.cue.i] = (score, c)
     kept: list[Candidate] = []
-    for _, c in sorted(best.values(), key=lambda sc: -sc[0]):
+    for _, c in sorted(best.values(), key=lambda sc: sc[1].start - sc[1].end):
         if not any(_clashes(c, k) for k in kept):
             kept.append(c)
     return kept
@@ -568,20 +567,42 @@ def _overlaps(a: Quote, b: Quote) -> bool:
 
 def _reported_content(
     doc: Doc, c: Candidate, actors: list[Actor], marked: list[MarkedSpan]
-) -> Quote | None:
-    """Return the indirect (or mixed) quote a candidate cue reports, or None for a direct one."""
+) -> list[Quote]:
+    """Return the indirect (or mixed) quote a candidate cue reports; none for a direct one.
+
+    A cue inside its content ("After 2018, the budget office said, deficits rise") splits the
+    content in two quotes that share the cue, as a direct quote split around its cue does.
+    """
     start, end = _after_dateline(doc_text(doc), c.start, c.end), c.end
-    if end - start < 2 or start <= c.cue.idx < end:
-        return None
     marks = [m for m in marked if m.open < end and start <= m.close]
-    if any(m.open <= start or m.close >= end for m in marks):
-        return None  # the clause is a direct quote (or part of one): handled from the marks
+    if end - start < 2 or any(m.open <= start for m in marks):
+        return []  # the clause is a direct quote (or part of one): handled from the marks
+    end = max([end, *(m.close + 1 for m in marks)])  # Voters “think ... eggs,” he said
     kind: QuoteKind = "mixed" if marks else "indirect"
-    quote = Quote(text=doc_text(doc)[start:end], start=start, end=end, kind=kind)
+    pieces = _around_cue(doc_text(doc), c, start, end)
     cue = _verb_cue(c.cue)
     cue.subject = c.subject
-    _attach(quote, doc, cue, actors)
-    return quote
+    quotes = [Quote(text=doc_text(doc)[s:e], start=s, end=e, kind=kind) for s, e in pieces]
+    for quote in quotes:
+        _attach(quote, doc, cue, actors)
+    return quotes
+
+
+def _around_cue(text: str, c: Candidate, start: int, end: int) -> list[tuple[int, int]]:
+    if not start <= c.cue.idx < end:
+        return [(start, end)]
+    left, right = c.cue.left_edge, c.cue.right_edge
+    pieces = [(start, left.idx), (right.idx + len(right.text), end)]
+    pieces = [_trim_punct(text, s, e) for s, e in pieces]
+    return [(s, e) for s, e in pieces if e - s >= 2]
+
+
+def _trim_punct(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    return start, end
 
 
 def _after_dateline(text: str, start: int, end: int) -> int:
