@@ -85,6 +85,8 @@ def _verb_candidates(verb: Token) -> list[Candidate]:
     subject = _subject(verb)
     for child in verb.children:
         kind = _CLAUSAL.get(child.dep_)
+        if kind == "clause" and _conjoined(child):
+            continue  # "X said A, and aid agencies warned B": B is not X's
         if kind is not None and (child.dep_ != "parataxis" or child.i < verb.i):
             found.append(_candidate(verb, kind, child, subject))  # type: ignore[arg-type]
         elif child.dep_ == "prep" and child.lower_ in _PREPS:
@@ -94,6 +96,11 @@ def _verb_candidates(verb: Token) -> list[Candidate]:
     if verb.dep_ == "parataxis" and verb.head.i < verb.i and subject is not None:
         found.append(_parataxis(verb, subject))
     return found
+
+
+def _conjoined(clause: Token) -> bool:
+    before = clause.left_edge.i - 1
+    return before > clause.head.i and clause.doc[before].dep_ == "cc"
 
 
 def _noun_candidates(noun: Token) -> list[Candidate]:
@@ -142,7 +149,7 @@ def _other_report(token: Token) -> list[Token]:
 def content_bounds(words: list[Token]) -> tuple[int, int]:
     """Return the character span of ``words`` without edge punctuation and spaces."""
     words = sorted(words, key=lambda t: t.i)
-    while words and (words[-1].is_punct or words[-1].is_space) and words[-1].text not in '”»"’':
+    while words and (_edge(words[-1]) or words[-1].dep_ == "cc") and words[-1].text not in '”»"’':
         words.pop()
     while words and (words[0].is_punct or words[0].is_space):
         words.pop(0)
@@ -151,14 +158,18 @@ def content_bounds(words: list[Token]) -> tuple[int, int]:
     return words[0].idx, words[-1].idx + len(words[-1].text)
 
 
+def _edge(token: Token) -> bool:
+    return token.is_punct or token.is_space
+
+
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in _SUBJECTS:
             return child
     if verb.head.i == verb.i:
         return None
-    if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
-        return verb.head  # "Trump, who wants ...", "recent polls showing ..."
+    if verb.dep_ in ("relcl", "acl", "conj") and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return verb.head  # "Trump, who wants ...", "polls showing ...", a misparsed "and cited"
     if verb.dep_ in ("conj", "xcomp", "advcl", "relcl"):
         return _subject(verb.head)
     if verb.dep_ == "pcomp" and verb.head.head.i != verb.head.i:

@@ -257,6 +257,25 @@ def _headline_quote(doc: Doc, actors: list[Actor], marked: list[MarkedSpan]) -> 
     return [quote]
 
 
+_ASSERTING = frozenset({"report", "reveal", "learn", "find", "estimate", "conclude"})
+
+
+def states_claim(quote: Quote, doc: Doc) -> bool:
+    """Tell a quote that asserts what it contains (“X said ...”) from an attitude or act.
+
+    Every attribution has a source, but only what a source says, reports or finds makes it the
+    claimant of the events inside: "X wants to ...", "X supported the protesters" or "X signed
+    the agreement" attribute content without vouching for it.
+    """
+    if quote.kind != "indirect" or quote.cue in (":", None):
+        return quote.speaker is not None
+    if quote.cue.lower().startswith("according"):
+        return True
+    cue = _tokens(doc, quote.cue_start or 0, quote.cue_end or 0)
+    lemma = cue[0].lemma_.lower() if cue is not None and len(cue) else ""
+    return lemma in _SPEECH or lemma in _ASSERTING
+
+
 def _tokens(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
 
@@ -439,9 +458,9 @@ def _adjacent_actor(doc: Doc, cue: _Cue, quote: Quote, actors: list[Actor]) -> A
 def _resolve(token: Token, actors: list[Actor]) -> tuple[Actor | None, int, int]:
     """Return the actor a subject token stands for, and the span that names it."""
     lower = token.lower_
-    if lower in _RELATIVE:
-        antecedent = _nearest(actors, token.idx, lambda a: True)
-        if antecedent is not None:  # the span is "who" as written, the actor its antecedent
+    if lower in _RELATIVE:  # the span is "who" as written, the actor its antecedent
+        antecedent = _antecedent(token, actors)
+        if antecedent is not None:
             return antecedent, token.idx, token.idx + len(token.text)
     holder = next((a for a in actors if a.start <= token.idx < a.end), None)
     named = _apposed_person(token, actors) if holder is None or holder.kind != "person" else None
@@ -461,6 +480,25 @@ def _resolve(token: Token, actors: list[Actor]) -> tuple[Actor | None, int, int]
             start, end = actor.start, actor.end  # the title is already on the actor
         return actor, min(start, actor.start), max(end, actor.end)
     return _by_description(token, actors), start, end
+
+
+def _antecedent(relative: Token, actors: list[Actor]) -> Actor | None:
+    """Return the actor "who" stands for: the one the clause hangs on, else the nearest.
+
+    A clause on a common noun that no actor covers ("banners that read", "the group, which
+    said") stands for what that description names, if anything.
+    """
+    head = relative.head.head if relative.head.dep_ == "relcl" else None
+    if head is None:
+        return _nearest(actors, relative.idx, lambda a: True)
+    holder = next((a for a in actors if a.start <= head.idx < a.end), None)
+    if holder is not None:
+        return holder
+    if head.pos_ == "NOUN" and not head.ent_type_:
+        return _by_description(head, actors)
+    if head.pos_ in ("PROPN", "PRON") or head.ent_type_:
+        return _nearest(actors, relative.idx, lambda a: True)
+    return None  # "Other who have supported": nobody named
 
 
 def _apposed_person(token: Token, actors: list[Actor]) -> Actor | None:
@@ -546,6 +584,8 @@ def _chosen_candidates(
         if c.end <= c.start or any(o < c.cue.idx < e for o, e in inside_marks):
             continue
         score = model.score(c)
+        if c.kind == "clause" and c.cue.lemma_ in _SPEECH:
+            score = max(score, model.threshold)  # "X cited that ...": a codebook speech verb
         if score >= model.threshold and score > best.get(c.cue.i, (0.0, c))[0]:
             best[c.cue.i] = (score, c)
     kept: list[Candidate] = []
@@ -577,6 +617,8 @@ def _reported_content(
     marks = [m for m in marked if m.open < end and start <= m.close]
     if end - start < 2 or any(m.open <= start for m in marks):
         return []  # the clause is a direct quote (or part of one): handled from the marks
+    if marks and c.cue.lemma_ in _FRAGMENT:
+        return []  # called the teachers “troublemakers”: the marked fragment is the quote
     end = max([end, *(m.close + 1 for m in marks)])  # Voters “think ... eggs,” he said
     kind: QuoteKind = "mixed" if marks else "indirect"
     pieces = _around_cue(doc_text(doc), c, start, end)
