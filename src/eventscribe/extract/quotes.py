@@ -426,7 +426,10 @@ def _attach(quote: Quote, doc: Doc, cue: _Cue, actors: list[Actor]) -> None:
     subject = cue.subject
     if subject is None or quote.start <= subject.idx < quote.end:
         actor = _adjacent_actor(doc, cue, quote, actors)  # the parse lost the subject
-        if actor is not None:
+        subject = _noun_before(cue, quote) if actor is None else None
+        if subject is not None:
+            _attach_subject(quote, doc, subject, actors)
+        elif actor is not None:
             quote.speaker = actor
             quote.speaker_text, quote.speaker_start, quote.speaker_end = (
                 actor.text,
@@ -434,6 +437,10 @@ def _attach(quote: Quote, doc: Doc, cue: _Cue, actors: list[Actor]) -> None:
                 actor.end,
             )
         return
+    _attach_subject(quote, doc, subject, actors)
+
+
+def _attach_subject(quote: Quote, doc: Doc, subject: Token, actors: list[Actor]) -> None:
     speaker, start, end = _resolve(subject, actors)
     quote.speaker = speaker
     quote.speaker_text, quote.speaker_start, quote.speaker_end = (
@@ -441,6 +448,16 @@ def _attach(quote: Quote, doc: Doc, cue: _Cue, actors: list[Actor]) -> None:
         start,
         end,
     )
+
+
+def _noun_before(cue: _Cue, quote: Quote) -> Token | None:
+    """Return the noun right before a cue the parser left without a subject ("Majorities say")."""
+    if cue.token is None or cue.token.i == 0:
+        return None
+    before = cue.token.doc[cue.token.i - 1]
+    if before.pos_ not in ("NOUN", "PROPN", "PRON") or quote.start <= before.idx < quote.end:
+        return None
+    return before
 
 
 def _adjacent_actor(doc: Doc, cue: _Cue, quote: Quote, actors: list[Actor]) -> Actor | None:
