@@ -1,19 +1,21 @@
 """Quotes (direct, indirect, mixed) with their cue and speaker.
 
-Direct quotes come from quote marks (“ ” " " ‘ ’ « » „ “ ‹ › and '' ''), paired within a paragraph; a
-paragraph that ends inside a quote continues only when the next paragraph opens with a quote
-mark (the newspaper convention), otherwise the unclosed mark is ignored. A quote split around
+Direct quotes come from quote marks (“ ” " " ‘ ’ « » „ “ ‹ › and NYT-style '' ''), paired
+within a paragraph; a paragraph that ends inside a quote continues only when the next paragraph
+opens with a quote mark (the newspaper convention), otherwise the unclosed mark is ignored. A quote split around
 its cue (“...,” he said, “...”) gives two quotes with the same cue and speaker.
 
-Indirect quotes come from the parse: a speech verb with a clausal complement ("X said (that)
-...", "X told reporters ..."), and "according to X, ...". A reported clause that contains a
-quoted fragment is one *mixed* quote; a quoted fragment under a verb such as "called" or
-"described as" is a mixed quote whose text is the fragment.
+Indirect quotes come from the parse: every candidate cue of ``attribution.find_candidates``
+(a verb with a clause, infinitive, object or prepositional object, a noun with a clause) that
+the learned cue model accepts, plus "according to X, ..." and a headline "Name: claim". As in
+PolNeAR, attribution is univocal: of nested or overlapping candidates the outermost is kept.
+A reported clause that contains a quoted fragment is one *mixed* quote; a quoted fragment under
+a verb such as "called" or "described as" is a mixed quote whose text is the fragment.
 
 Speakers are actors from ``find_actors``: the subject of the cue, followed through relative
 pronouns ("Haq, who said"), personal pronouns ("he", "they": the nearest earlier compatible
 actor) and descriptions ("the minister", "the group": the nearest earlier actor with that
-title or kind). A quote with no cue takes the speaker of the quote just before it.
+title or kind). A quote with no cue takes the cue and speaker of the quote just before it.
 """
 
 from __future__ import annotations
