@@ -80,7 +80,7 @@ def main() -> None:
     cols = [vocab[f] for fs in feats for f in set(fs) if f in vocab]
     x = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(feats), len(vocab)))
     y = np.array(labels)
-    model = LogisticRegression(C=C, max_iter=2000, solver="liblinear")
+    model = LogisticRegression(C=C, max_iter=2000, solver="liblinear", random_state=0)
     cv = cross_val_predict(model, x, y, groups=groups, cv=GroupKFold(5), method="predict_proba")
     threshold, f1 = best_threshold(cv[:, 1], y)
     model.fit(x, y)
