@@ -12,17 +12,17 @@ PolNeAR, attribution is univocal: of nested or overlapping candidates the outerm
 A reported clause that contains a quoted fragment is one *mixed* quote; a quoted fragment under
 a verb such as "called" or "described as" is a mixed quote whose text is the fragment.
 
-Speakers are actors from ``find_actors``: the subject of the cue, followed through relative
-pronouns ("Haq, who said"), personal pronouns ("he", "they": the nearest earlier compatible
-actor) and descriptions ("the minister", "the group": the nearest earlier actor with that
-title or kind). A quote with no cue takes the cue and speaker of the quote just before it.
+Speakers (``speakers.py``) are actors from ``find_actors``: the subject of the cue, through
+relative pronouns ("Haq, who said"), personal pronouns ("he", "they": the nearest earlier
+compatible actor) and descriptions ("the minister", "the group": the nearest earlier actor with
+that title or kind). A quote with no cue takes the cue and speaker of the quote before it.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,7 @@ from eventscribe.extract.attribution import (
     load_cue_model,
 )
 from eventscribe.extract.datelines import DATELINE
+from eventscribe.extract.speakers import Cue, attach_speaker
 from eventscribe.parse import doc_text
 from eventscribe.records import Actor, Quote, QuoteKind
 
@@ -99,23 +100,6 @@ _SPEECH = frozenset(
 # Verbs that introduce a quoted fragment rather than a reported clause.
 _FRAGMENT = frozenset(
     ["call", "describe", "brand", "label", "term", "dub", "denounce", "condemn", "refer"]
-)
-_PERSONAL = frozenset({"he", "she", "him", "her"})
-_PLURAL = frozenset({"they", "them"})
-_RELATIVE = frozenset({"who", "which", "that", "whom"})
-_GROUP_NOUNS = frozenset(
-    [
-        "group",
-        "organisation",
-        "organization",
-        "movement",
-        "coalition",
-        "party",
-        "council",
-        "agency",
-        "body",
-        "union",
-    ]
 )
 _STOPS = frozenset({".", "!", "?", "\n", ";"})
 
@@ -205,15 +189,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 # --- quotes from marks -------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Cue:
-    token: Token | None  # None for "according to" without a verb
-    text: str
-    start: int
-    end: int
-    subject: Token | None
-
-
 def extract_quotes(
     doc: Doc, *, actors: Sequence[Actor], cue_model: CueModel | None = None
 ) -> list[Quote]:
@@ -293,7 +268,7 @@ def _quote_from_marks(
     kind: QuoteKind = "direct" if direct else "mixed"
     quote = Quote(text=content, start=span.start, end=span.end, kind=kind)
     if cue is not None:
-        _attach(quote, doc, cue, actors)
+        attach_speaker(quote, doc, cue, actors)
     elif previous is not None and _continues(doc_text(doc), previous, span):
         _continue_attribution(quote, previous)
     return quote
@@ -328,7 +303,7 @@ def _continues(text: str, previous: Quote, span: MarkedSpan) -> bool:
     return "\n" not in text[previous.end : span.open]
 
 
-def _cue_near(doc: Doc, span: MarkedSpan, *, fragment: bool, model: CueModel) -> _Cue | None:
+def _cue_near(doc: Doc, span: MarkedSpan, *, fragment: bool, model: CueModel) -> Cue | None:
     """Find the cue right after the closing mark (“...,” she said) or before the opening one."""
     after = _context_after(doc, span.close + 1)
     before = _context_before(doc, span.open)
@@ -381,7 +356,7 @@ def _context_before(doc: Doc, offset: int) -> list[Token]:
     return list(reversed(tokens[:30]))
 
 
-def _verb_cue(token: Token) -> _Cue:
+def _verb_cue(token: Token) -> Cue:
     end = token.idx + len(token.text)
     particle = [
         c
@@ -391,7 +366,7 @@ def _verb_cue(token: Token) -> _Cue:
     ]
     if particle:
         end = particle[0].idx + len(particle[0].text)
-    return _Cue(token, doc_text(token.doc)[token.idx : end], token.idx, end, _subject(token))
+    return Cue(token, doc_text(token.doc)[token.idx : end], token.idx, end, _subject(token))
 
 
 def _subject(verb: Token) -> Token | None:
@@ -405,171 +380,19 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
-def _according_cue(tokens: list[Token]) -> _Cue | None:
+def _according_cue(tokens: list[Token]) -> Cue | None:
     for first, second in itertools.pairwise(tokens):
         if first.lower_ == "according" and second.lower_ == "to":
             objects = [c for c in second.children if c.dep_ == "pobj"]
             subject = objects[0] if objects else _next_noun(tokens, second.i)
             end = second.idx + len(second.text)
             # as written ("According to"), so that the cue offsets slice to the cue
-            return _Cue(None, doc_text(first.doc)[first.idx : end], first.idx, end, subject)
+            return Cue(None, doc_text(first.doc)[first.idx : end], first.idx, end, subject)
     return None
 
 
 def _next_noun(tokens: list[Token], after: int) -> Token | None:
     return next((t for t in tokens if t.i > after and t.pos_ in ("PROPN", "NOUN", "PRON")), None)
-
-
-# --- speakers ----------------------------------------------------------------------------------
-
-
-def _attach(quote: Quote, doc: Doc, cue: _Cue, actors: list[Actor]) -> None:
-    quote.cue, quote.cue_start, quote.cue_end = cue.text, cue.start, cue.end
-    subject = cue.subject
-    if subject is None or quote.start <= subject.idx < quote.end:
-        actor = _adjacent_actor(doc, cue, quote, actors)  # the parse lost the subject
-        subject = _noun_before(cue, quote) if actor is None else None
-        if subject is not None:
-            _attach_subject(quote, doc, subject, actors)
-        elif actor is not None:
-            quote.speaker = actor
-            quote.speaker_text, quote.speaker_start, quote.speaker_end = (
-                actor.text,
-                actor.start,
-                actor.end,
-            )
-        return
-    _attach_subject(quote, doc, subject, actors)
-
-
-def _attach_subject(quote: Quote, doc: Doc, subject: Token, actors: list[Actor]) -> None:
-    speaker, start, end = _resolve(subject, actors)
-    quote.speaker = speaker
-    quote.speaker_text, quote.speaker_start, quote.speaker_end = (
-        doc_text(doc)[start:end],
-        start,
-        end,
-    )
-
-
-def _noun_before(cue: _Cue, quote: Quote) -> Token | None:
-    """Return the noun right before a cue the parser left without a subject ("Majorities say")."""
-    if cue.token is None or cue.token.i == 0:
-        return None
-    before = cue.token.doc[cue.token.i - 1]
-    if before.pos_ not in ("NOUN", "PROPN", "PRON") or quote.start <= before.idx < quote.end:
-        return None
-    return before
-
-
-def _adjacent_actor(doc: Doc, cue: _Cue, quote: Quote, actors: list[Actor]) -> Actor | None:
-    """Return the actor named right after the cue ("said Jonas Weber") or right before it."""
-    for actor in actors:
-        gap = doc_text(doc)[cue.end : actor.start]
-        if actor.start >= cue.end and len(gap) < 12 and "\n" not in gap:
-            return actor
-    before = [a for a in actors if a.end <= cue.start and not quote.start <= a.start < quote.end]
-    if before and cue.start - before[-1].end < 12:
-        return before[-1]
-    return None
-
-
-def _resolve(token: Token, actors: list[Actor]) -> tuple[Actor | None, int, int]:
-    """Return the actor a subject token stands for, and the span that names it."""
-    lower = token.lower_
-    if lower in _RELATIVE:  # the span is "who" as written, the actor its antecedent
-        antecedent = _antecedent(token, actors)
-        if antecedent is not None:
-            return antecedent, token.idx, token.idx + len(token.text)
-    holder = next((a for a in actors if a.start <= token.idx < a.end), None)
-    named = _apposed_person(token, actors) if holder is None or holder.kind != "person" else None
-    if named is not None:
-        return named, named.start, named.end
-    start, end = _subject_span(token)
-    if lower in _PERSONAL:
-        return _nearest(actors, start, lambda a: a.kind == "person"), start, end
-    if lower in _PLURAL or lower == "it":
-        return _nearest(actors, start, lambda a: a.kind != "person"), start, end
-    inside = [holder] if holder is not None else []
-    inside = inside or [a for a in actors if start <= a.start and a.end <= end]
-    inside = inside or _actors_in_modifiers(token, actors)
-    if inside:
-        actor = inside[0]
-        if doc_text(token.doc)[start : actor.start].strip().lower() not in ("", "the"):
-            start, end = actor.start, actor.end  # the title is already on the actor
-        return actor, min(start, actor.start), max(end, actor.end)
-    return _by_description(token, actors), start, end
-
-
-def _antecedent(relative: Token, actors: list[Actor]) -> Actor | None:
-    """Return the actor "who" stands for: the one the clause hangs on, else the nearest.
-
-    A clause on a common noun that no actor covers ("banners that read", "the group, which
-    said") stands for what that description names, if anything.
-    """
-    head = relative.head.head if relative.head.dep_ == "relcl" else None
-    if head is None:
-        return _nearest(actors, relative.idx, lambda a: True)
-    holder = next((a for a in actors if a.start <= head.idx < a.end), None)
-    if holder is not None:
-        return holder
-    if head.pos_ == "NOUN" and not head.ent_type_:
-        return _by_description(head, actors)
-    if head.pos_ in ("PROPN", "PRON") or head.ent_type_:
-        return _nearest(actors, relative.idx, lambda a: True)
-    return None  # "Other who have supported": nobody named
-
-
-def _apposed_person(token: Token, actors: list[Actor]) -> Actor | None:
-    """Return Musa Ibrahim in "A trader, Musa Ibrahim, said" or "A spokesman in Goma, X, said".
-
-    The parser often hangs the name on the place ("in Goma, Marc Kasongo"): a name in
-    apposition to the place of the speaker's post is the speaker too.
-    """
-    posts = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("in", "at")]
-    places = [g for p in posts for g in p.children if g.dep_ == "pobj"]
-    for child in [*token.children, *(c for p in places for c in p.children)]:
-        if child.dep_ == "appos":
-            start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
-            people = [a for a in actors if a.kind == "person" and start <= a.start < end]
-            if people:
-                return people[0]
-    return None
-
-
-def _subject_span(token: Token) -> tuple[int, int]:
-    """Return the subject phrase up to its head word ("Truck drivers’ representatives")."""
-    first = token.left_edge
-    while first.i < token.i and (first.is_punct or first.is_space or first.pos_ == "VERB"):
-        first = first.nbor()
-    return first.idx, token.idx + len(token.text)
-
-
-def _actors_in_modifiers(token: Token, actors: list[Actor]) -> list[Actor]:
-    """Return actors in "a spokesman for the army" or "the group's director"."""
-    found = []
-    for child in token.children:
-        if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("for", "of", "at")):
-            start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
-            found += [a for a in actors if start <= a.start and a.end <= end]
-    return found
-
-
-def _nearest(actors: list[Actor], before: int, keep: Callable[[Actor], bool]) -> Actor | None:
-    chosen = None
-    for actor in actors:
-        if actor.end <= before and keep(actor):
-            chosen = actor
-    return chosen
-
-
-def _by_description(token: Token, actors: list[Actor]) -> Actor | None:
-    """Resolve "the minister", "the spokesman", "the group" to an actor named earlier."""
-    word = token.lemma_.lower()
-    owners = [c.lemma_.lower() for c in token.children if c.dep_ == "poss"]
-    if word in _GROUP_NOUNS or any(owner in _GROUP_NOUNS for owner in owners):
-        return _nearest(actors, token.idx, lambda a: a.kind in ("organization", "igo"))
-    return _nearest(actors, token.idx, lambda a: word in (a.title or "").lower())
 
 
 # --- indirect quotes ---------------------------------------------------------------------------
@@ -645,7 +468,7 @@ def _reported_content(
     cue.subject = c.subject
     quotes = [Quote(text=doc_text(doc)[s:e], start=s, end=e, kind=kind) for s, e in pieces]
     for quote in quotes:
-        _attach(quote, doc, cue, actors)
+        attach_speaker(quote, doc, cue, actors)
     return quotes
 
 
@@ -688,5 +511,5 @@ def _according_clause(doc: Doc, according: Token, actors: list[Actor]) -> Quote 
     if end - start < 8:
         return None
     quote = Quote(text=doc_text(doc)[start:end], start=start, end=end, kind="indirect")
-    _attach(quote, doc, cue, actors)
+    attach_speaker(quote, doc, cue, actors)
     return quote
