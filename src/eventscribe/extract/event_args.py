@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from eventscribe.extract.dates import DateMention, DateValue
+from eventscribe.extract.quotes import states_claim
 from eventscribe.records import Actor, Place, Quote
 
 REL_PRONOUNS = frozenset({"who", "that", "which", "whom", "whose"})
@@ -346,7 +347,8 @@ def is_mob(heads: Iterable[Token]) -> bool:
 def claimant(anchor: Token, index: ArticleIndex) -> Actor | None:
     """Return who asserts the event: a quote's speaker, or the subject of a reporting verb."""
     for quote in index.quotes:
-        if quote.speaker is not None and quote.start <= anchor.idx < quote.end:
+        inside = quote.start <= anchor.idx < quote.end
+        if inside and quote.speaker is not None and states_claim(quote, anchor.doc):
             return quote.speaker
     for anc in anchor.ancestors:
         if anc.lemma_.lower() in _REPORTING:

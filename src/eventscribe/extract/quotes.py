@@ -1,30 +1,40 @@
 """Quotes (direct, indirect, mixed) with their cue and speaker.
 
-Direct quotes come from quote marks (“ ” " " ‘ ’ « » „ “ ‹ ›), paired within a paragraph; a
-paragraph that ends inside a quote continues only when the next paragraph opens with a quote
-mark (the newspaper convention), otherwise the unclosed mark is ignored. A quote split around
+Direct quotes come from quote marks (“ ” " " ‘ ’ « » „ “ ‹ › and NYT-style '' ''), paired
+within a paragraph; a paragraph that ends inside a quote continues only when the next paragraph
+opens with a quote mark (the newspaper convention), otherwise the unclosed mark is ignored. A quote split around
 its cue (“...,” he said, “...”) gives two quotes with the same cue and speaker.
 
-Indirect quotes come from the parse: a speech verb with a clausal complement ("X said (that)
-...", "X told reporters ..."), and "according to X, ...". A reported clause that contains a
-quoted fragment is one *mixed* quote; a quoted fragment under a verb such as "called" or
-"described as" is a mixed quote whose text is the fragment.
+Indirect quotes come from the parse: every candidate cue of ``attribution.find_candidates``
+(a verb with a clause, infinitive, object or prepositional object, a noun with a clause) that
+the learned cue model accepts, plus "according to X, ..." and a headline "Name: claim". As in
+PolNeAR, attribution is univocal: of nested or overlapping candidates the outermost is kept.
+A reported clause that contains a quoted fragment is one *mixed* quote; a quoted fragment under
+a verb such as "called" or "described as" is a mixed quote whose text is the fragment.
 
-Speakers are actors from ``find_actors``: the subject of the cue, followed through relative
-pronouns ("Haq, who said"), personal pronouns ("he", "they": the nearest earlier compatible
-actor) and descriptions ("the minister", "the group": the nearest earlier actor with that
-title or kind). A quote with no cue takes the speaker of the quote just before it.
+Speakers (``speakers.py``) are actors from ``find_actors``: the subject of the cue, through
+relative pronouns ("Haq, who said"), personal pronouns ("he", "they": the nearest earlier
+compatible actor) and descriptions ("the minister", "the group": the nearest earlier actor with
+that title or kind). A quote with no cue takes the cue and speaker of the quote before it.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from eventscribe.extract.attribution import (
+    Candidate,
+    CueModel,
+    content_bounds,
+    find_candidates,
+    load_cue_model,
+)
 from eventscribe.extract.datelines import DATELINE
+from eventscribe.extract.speakers import Cue, attach_speaker
 from eventscribe.parse import doc_text
 from eventscribe.records import Actor, Quote, QuoteKind
 
@@ -84,29 +94,12 @@ _SPEECH = frozenset(
         "maintain",
         "assert",
         "contend",
+        "continue",
     ]
 )
 # Verbs that introduce a quoted fragment rather than a reported clause.
 _FRAGMENT = frozenset(
     ["call", "describe", "brand", "label", "term", "dub", "denounce", "condemn", "refer"]
-)
-_INDIRECT = _SPEECH - frozenset({"ask", "post", "chant", "shout", "believe", "suggest"})
-_PERSONAL = frozenset({"he", "she", "him", "her"})
-_PLURAL = frozenset({"they", "them"})
-_RELATIVE = frozenset({"who", "which", "that", "whom"})
-_GROUP_NOUNS = frozenset(
-    [
-        "group",
-        "organisation",
-        "organization",
-        "movement",
-        "coalition",
-        "party",
-        "council",
-        "agency",
-        "body",
-        "union",
-    ]
 )
 _STOPS = frozenset({".", "!", "?", "\n", ";"})
 
@@ -132,6 +125,7 @@ class MarkedSpan:
 
 def find_marked_spans(text: str, *, max_chars: int = MAX_QUOTE_CHARS) -> list[MarkedSpan]:
     """Pair quote marks in ``text``, never across an unmarked paragraph break."""
+    text = text.replace("''", ' "')  # two apostrophes are a double mark (NYT style)
     spans: list[MarkedSpan] = []
     pieces: list[tuple[int, int]] = []
     opener, first, opened = "", -1, -1  # the open mark, where the quote and its piece opened
@@ -195,33 +189,68 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 # --- quotes from marks -------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Cue:
-    token: Token | None  # None for "according to" without a verb
-    text: str
-    start: int
-    end: int
-    subject: Token | None
-
-
-def extract_quotes(doc: Doc, *, actors: Sequence[Actor]) -> list[Quote]:
+def extract_quotes(
+    doc: Doc, *, actors: Sequence[Actor], cue_model: CueModel | None = None
+) -> list[Quote]:
     """Return the direct, mixed and indirect quotes of ``doc`` in text order."""
     ordered = sorted(actors, key=lambda a: a.start)
     marked = [
         m for m in find_marked_spans(doc_text(doc)) if _tokens(doc, m.start, m.end) is not None
     ]
-    indirect = _indirect_quotes(doc, ordered, marked)
-    quotes = list(indirect)
+    model = cue_model if cue_model is not None else load_cue_model()
+    indirect = _indirect_quotes(doc, ordered, marked, model)
+    quotes = list(indirect) + _headline_quote(doc, ordered, marked)
     covered = [(q.start, q.end) for q in quotes if q.kind == "mixed"]
     previous: Quote | None = None
     for span in marked:
         if any(s <= span.start and span.end <= e for s, e in covered):
             continue
-        quote = _quote_from_marks(doc, span, ordered, previous)
+        quote = _quote_from_marks(doc, span, ordered, previous, model)
         if quote is not None:
             quotes.append(quote)
             previous = quote if quote.kind == "direct" else previous
     return sorted(quotes, key=lambda q: q.start)
+
+
+_HEADLINE = re.compile(r"([A-Z][^\n:.!?]{1,60}?):\s+(\S[^\n]*\S)")
+
+
+def _headline_quote(doc: Doc, actors: list[Actor], marked: list[MarkedSpan]) -> list[Quote]:
+    """Return the headline's claim in "Graham: Trump's Rhetoric Destroying GOP's Chance"."""
+    m = _HEADLINE.match(doc_text(doc))
+    if m is None or len(m.group(1).split()) > 6 or len(m.group(2).split()) < 3:
+        return []
+    start, end = m.span(2)
+    if any(s.open <= start and end <= s.close + 1 for s in marked):
+        return []  # the whole claim is marked: a direct quote from the marks
+    speaker = next((a for a in actors if m.start(1) <= a.start and a.end <= m.end(1)), None)
+    if speaker is None:
+        return []  # "Breaking News: ...", "Update: ...": a label, not a source
+    kind: QuoteKind = "mixed" if any(start <= s.open < end for s in marked) else "indirect"
+    quote = Quote(text=m.group(2), start=start, end=end, kind=kind)
+    quote.cue, quote.cue_start, quote.cue_end = ":", m.end(1), m.end(1) + 1
+    quote.speaker, quote.speaker_text = speaker, m.group(1)
+    quote.speaker_start, quote.speaker_end = m.span(1)
+    return [quote]
+
+
+_ASSERTING = frozenset({"report", "reveal", "learn", "find", "estimate", "conclude"})
+
+
+def states_claim(quote: Quote, doc: Doc) -> bool:
+    """Tell a quote that asserts what it contains (“X said ...”) from an attitude or act.
+
+    Every attribution has a source, but only what a source says, reports or finds makes it the
+    claimant of the events inside: "X wants to ...", "X supported the protesters" or "X signed
+    the agreement" attribute content without vouching for it.
+    """
+    if quote.kind != "indirect" or quote.cue in (":", None):
+        return quote.speaker is not None
+    if quote.cue.lower().startswith("according"):
+        return True
+    cue = _tokens(doc, quote.cue_start or 0, quote.cue_end or 0)
+    lemma = cue[0].lemma_.lower() if cue is not None and len(cue) else ""
+    return lemma in _SPEECH or lemma in _ASSERTING
 
 
 def _tokens(doc: Doc, start: int, end: int) -> Span | None:
@@ -229,20 +258,27 @@ def _tokens(doc: Doc, start: int, end: int) -> Span | None:
 
 
 def _quote_from_marks(
-    doc: Doc, span: MarkedSpan, actors: list[Actor], previous: Quote | None
+    doc: Doc, span: MarkedSpan, actors: list[Actor], previous: Quote | None, model: CueModel
 ) -> Quote | None:
     content = "\n".join(doc_text(doc)[s:e] for s, e in span.pieces)
     direct = _looks_direct(doc_text(doc), span, content)
-    cue = _cue_near(doc, span, fragment=not direct)
+    cue = _cue_near(doc, span, fragment=not direct, model=model)
     if not direct and cue is None:
         return None  # scare quotes or a title, not somebody's words
     kind: QuoteKind = "direct" if direct else "mixed"
     quote = Quote(text=content, start=span.start, end=span.end, kind=kind)
     if cue is not None:
-        _attach(quote, doc, cue, actors)
+        attach_speaker(quote, doc, cue, actors)
     elif previous is not None and _continues(doc_text(doc), previous, span):
-        quote.speaker = previous.speaker  # the same speaker goes on without a new cue
+        _continue_attribution(quote, previous)
     return quote
+
+
+def _continue_attribution(quote: Quote, previous: Quote) -> None:
+    """Give a quote without a cue the cue and speaker of the one it goes on from."""
+    quote.cue, quote.cue_start, quote.cue_end = previous.cue, previous.cue_start, previous.cue_end
+    quote.speaker, quote.speaker_text = previous.speaker, previous.speaker_text
+    quote.speaker_start, quote.speaker_end = previous.speaker_start, previous.speaker_end
 
 
 def _looks_direct(text: str, span: MarkedSpan, content: str) -> bool:
@@ -267,21 +303,34 @@ def _continues(text: str, previous: Quote, span: MarkedSpan) -> bool:
     return "\n" not in text[previous.end : span.open]
 
 
-def _cue_near(doc: Doc, span: MarkedSpan, *, fragment: bool) -> _Cue | None:
+def _cue_near(doc: Doc, span: MarkedSpan, *, fragment: bool, model: CueModel) -> Cue | None:
     """Find the cue right after the closing mark (“...,” she said) or before the opening one."""
     after = _context_after(doc, span.close + 1)
     before = _context_before(doc, span.open)
     verbs = _SPEECH | _FRAGMENT if fragment else _SPEECH
-    for token in [] if fragment else after[:10]:
-        if token.lemma_ in verbs and token.pos_ in ("VERB", "AUX", ""):
+    for n, token in enumerate([] if fragment else after):
+        near = n < 10 or (after[0] in token.subtree)  # past a long subject: "X, a ..., said"
+        if near and _is_cue_word(token, verbs, model):
             return _verb_cue(token)
     according = _according_cue(after) or _according_cue(before)
     if according is not None:
         return according
     for token in reversed(before):
-        if token.lemma_ in verbs and token.pos_ in ("VERB", "AUX", ""):
+        if _is_cue_word(token, verbs, None if fragment else model):
             return _verb_cue(token)
     return None
+
+
+_LEARNED_CUE = 0.25  # a verb the cue model weighs at least this much introduces a direct quote
+
+
+def _is_cue_word(token: Token, verbs: frozenset[str], model: CueModel | None) -> bool:
+    """Tell a verb that introduces a quote: a speech verb, or one the cue model learned."""
+    if token.pos_ not in ("VERB", "AUX", ""):
+        return False
+    if token.lemma_ in verbs:
+        return True
+    return model is not None and model.weights.get(f"lemma={token.lemma_}", 0.0) >= _LEARNED_CUE
 
 
 def _context_after(doc: Doc, offset: int) -> list[Token]:
@@ -291,10 +340,13 @@ def _context_after(doc: Doc, offset: int) -> list[Token]:
         if token.text in _STOPS or token.text in _CLOSERS or "\n" in token.text:
             break
         tokens.append(token)
-    return tokens[:15]
+    return tokens[:40]
 
 
 def _context_before(doc: Doc, offset: int) -> list[Token]:
+    led = doc_text(doc)[:offset].rstrip()
+    if led.endswith(":"):
+        offset = len(led)  # “Cruz continued:” ends the paragraph before the quote
     span = doc.char_span(0, offset, alignment_mode="contract")
     tokens: list[Token] = []
     for token in reversed(span) if span is not None else []:
@@ -304,7 +356,7 @@ def _context_before(doc: Doc, offset: int) -> list[Token]:
     return list(reversed(tokens[:30]))
 
 
-def _verb_cue(token: Token) -> _Cue:
+def _verb_cue(token: Token) -> Cue:
     end = token.idx + len(token.text)
     particle = [
         c
@@ -314,7 +366,7 @@ def _verb_cue(token: Token) -> _Cue:
     ]
     if particle:
         end = particle[0].idx + len(particle[0].text)
-    return _Cue(token, doc_text(token.doc)[token.idx : end], token.idx, end, _subject(token))
+    return Cue(token, doc_text(token.doc)[token.idx : end], token.idx, end, _subject(token))
 
 
 def _subject(verb: Token) -> Token | None:
@@ -328,14 +380,14 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
-def _according_cue(tokens: list[Token]) -> _Cue | None:
+def _according_cue(tokens: list[Token]) -> Cue | None:
     for first, second in itertools.pairwise(tokens):
         if first.lower_ == "according" and second.lower_ == "to":
             objects = [c for c in second.children if c.dep_ == "pobj"]
             subject = objects[0] if objects else _next_noun(tokens, second.i)
             end = second.idx + len(second.text)
             # as written ("According to"), so that the cue offsets slice to the cue
-            return _Cue(None, doc_text(first.doc)[first.idx : end], first.idx, end, subject)
+            return Cue(None, doc_text(first.doc)[first.idx : end], first.idx, end, subject)
     return None
 
 
@@ -343,175 +395,98 @@ def _next_noun(tokens: list[Token], after: int) -> Token | None:
     return next((t for t in tokens if t.i > after and t.pos_ in ("PROPN", "NOUN", "PRON")), None)
 
 
-# --- speakers ----------------------------------------------------------------------------------
-
-
-def _attach(quote: Quote, doc: Doc, cue: _Cue, actors: list[Actor]) -> None:
-    quote.cue, quote.cue_start, quote.cue_end = cue.text, cue.start, cue.end
-    subject = cue.subject
-    if subject is None or quote.start <= subject.idx < quote.end:
-        actor = _adjacent_actor(doc, cue, quote, actors)  # the parse lost the subject
-        if actor is not None:
-            quote.speaker = actor
-            quote.speaker_text, quote.speaker_start, quote.speaker_end = (
-                actor.text,
-                actor.start,
-                actor.end,
-            )
-        return
-    speaker, start, end = _resolve(subject, actors)
-    quote.speaker = speaker
-    quote.speaker_text, quote.speaker_start, quote.speaker_end = (
-        doc_text(doc)[start:end],
-        start,
-        end,
-    )
-
-
-def _adjacent_actor(doc: Doc, cue: _Cue, quote: Quote, actors: list[Actor]) -> Actor | None:
-    """Return the actor named right after the cue ("said Jonas Weber") or right before it."""
-    for actor in actors:
-        gap = doc_text(doc)[cue.end : actor.start]
-        if actor.start >= cue.end and len(gap) < 12 and "\n" not in gap:
-            return actor
-    before = [a for a in actors if a.end <= cue.start and not quote.start <= a.start < quote.end]
-    if before and cue.start - before[-1].end < 12:
-        return before[-1]
-    return None
-
-
-def _resolve(token: Token, actors: list[Actor]) -> tuple[Actor | None, int, int]:
-    """Return the actor a subject token stands for, and the span that names it."""
-    lower = token.lower_
-    if lower in _RELATIVE:
-        antecedent = _nearest(actors, token.idx, lambda a: True)
-        if antecedent is not None:
-            return antecedent, antecedent.start, antecedent.end
-    holder = next((a for a in actors if a.start <= token.idx < a.end), None)
-    named = _apposed_person(token, actors) if holder is None or holder.kind != "person" else None
-    if named is not None:
-        return named, named.start, named.end
-    start, end = _subject_span(token)
-    if lower in _PERSONAL:
-        return _nearest(actors, start, lambda a: a.kind == "person"), start, end
-    if lower in _PLURAL or lower == "it":
-        return _nearest(actors, start, lambda a: a.kind != "person"), start, end
-    inside = [holder] if holder is not None else []
-    inside = inside or [a for a in actors if start <= a.start and a.end <= end]
-    inside = inside or _actors_in_modifiers(token, actors)
-    if inside:
-        actor = inside[0]
-        if doc_text(token.doc)[start : actor.start].strip().lower() not in ("", "the"):
-            start, end = actor.start, actor.end  # the title is already on the actor
-        return actor, min(start, actor.start), max(end, actor.end)
-    return _by_description(token, actors), start, end
-
-
-def _apposed_person(token: Token, actors: list[Actor]) -> Actor | None:
-    """Return Musa Ibrahim in "A trader, Musa Ibrahim, said" or "A spokesman in Goma, X, said".
-
-    The parser often hangs the name on the place ("in Goma, Marc Kasongo"): a name in
-    apposition to the place of the speaker's post is the speaker too.
-    """
-    posts = [c for c in token.children if c.dep_ == "prep" and c.lower_ in ("in", "at")]
-    places = [g for p in posts for g in p.children if g.dep_ == "pobj"]
-    for child in [*token.children, *(c for p in places for c in p.children)]:
-        if child.dep_ == "appos":
-            start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
-            people = [a for a in actors if a.kind == "person" and start <= a.start < end]
-            if people:
-                return people[0]
-    return None
-
-
-def _subject_span(token: Token) -> tuple[int, int]:
-    """Return the subject phrase up to its head word ("Truck drivers’ representatives")."""
-    first = token.left_edge
-    while first.i < token.i and (first.is_punct or first.is_space or first.pos_ == "VERB"):
-        first = first.nbor()
-    return first.idx, token.idx + len(token.text)
-
-
-def _actors_in_modifiers(token: Token, actors: list[Actor]) -> list[Actor]:
-    """Return actors in "a spokesman for the army" or "the group's director"."""
-    found = []
-    for child in token.children:
-        if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("for", "of", "at")):
-            start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text)
-            found += [a for a in actors if start <= a.start and a.end <= end]
-    return found
-
-
-def _nearest(actors: list[Actor], before: int, keep: Callable[[Actor], bool]) -> Actor | None:
-    chosen = None
-    for actor in actors:
-        if actor.end <= before and keep(actor):
-            chosen = actor
-    return chosen
-
-
-def _by_description(token: Token, actors: list[Actor]) -> Actor | None:
-    """Resolve "the minister", "the spokesman", "the group" to an actor named earlier."""
-    word = token.lemma_.lower()
-    owners = [c.lemma_.lower() for c in token.children if c.dep_ == "poss"]
-    if word in _GROUP_NOUNS or any(owner in _GROUP_NOUNS for owner in owners):
-        return _nearest(actors, token.idx, lambda a: a.kind in ("organization", "igo"))
-    return _nearest(actors, token.idx, lambda a: word in (a.title or "").lower())
-
-
 # --- indirect quotes ---------------------------------------------------------------------------
 
 
-def _indirect_quotes(doc: Doc, actors: list[Actor], marked: list[MarkedSpan]) -> list[Quote]:
-    quotes = []
+def _indirect_quotes(
+    doc: Doc, actors: list[Actor], marked: list[MarkedSpan], model: CueModel
+) -> list[Quote]:
     inside_marks = [(m.open, m.close) for m in marked]
+    quotes = []
+    for candidate in _chosen_candidates(doc, model, inside_marks):
+        quotes += _reported_content(doc, candidate, actors, marked)
     for token in doc:
-        if any(o < token.idx < c for o, c in inside_marks):
-            continue
-        if token.lemma_ in _INDIRECT and token.pos_ == "VERB":
-            quote = _reported_clause(doc, token, actors, marked)
-        elif token.lower_ == "according":
+        if token.lower_ == "according" and not any(o < token.idx < c for o, c in inside_marks):
             quote = _according_clause(doc, token, actors)
-        else:
-            continue
-        if quote is not None:
-            quotes.append(quote)
+            if quote is not None and not any(_overlaps(quote, q) for q in quotes):
+                quotes.append(quote)
     return quotes
 
 
-def _reported_clause(
-    doc: Doc, verb: Token, actors: list[Actor], marked: list[MarkedSpan]
-) -> Quote | None:
-    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
-    if not clauses:
-        return None
-    words = [t for t in clauses[0].subtree if t.dep_ != "mark" or t.head != clauses[0]]
-    others = {t.i for t in clauses[0].subtree for t in _other_reports(t)}
-    start, end = _clause_bounds([t for t in words if t.i not in others])
-    start = _after_dateline(doc_text(doc), start, end)
-    if end - start < 8 or start <= verb.idx < end:
-        return None
+def _chosen_candidates(
+    doc: Doc, model: CueModel, inside_marks: list[tuple[int, int]]
+) -> list[Candidate]:
+    """Keep the best candidate per cue word that the model accepts, the outermost claim first.
+
+    PolNeAR-style attribution is univocal: a cue inside content already attributed, or a
+    content overlapping one already taken, is a nested report and not kept.
+    """
+    best: dict[int, tuple[float, Candidate]] = {}
+    for c in find_candidates(doc):
+        if c.end <= c.start or any(o < c.cue.idx < e for o, e in inside_marks):
+            continue
+        score = model.score(c)
+        if c.kind == "clause" and c.cue.lemma_ in _SPEECH:
+            score = max(score, model.threshold)  # "X cited that ...": a codebook speech verb
+        if score >= model.threshold and score > best.get(c.cue.i, (0.0, c))[0]:
+            best[c.cue.i] = (score, c)
+    kept: list[Candidate] = []
+    for _, c in sorted(best.values(), key=lambda sc: sc[1].start - sc[1].end):
+        if not any(_clashes(c, k) for k in kept):
+            kept.append(c)
+    return kept
+
+
+def _clashes(a: Candidate, b: Candidate) -> bool:
+    if a.start < b.end and b.start < a.end:
+        return True
+    return a.start <= b.cue.idx < a.end or b.start <= a.cue.idx < b.end
+
+
+def _overlaps(a: Quote, b: Quote) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _reported_content(
+    doc: Doc, c: Candidate, actors: list[Actor], marked: list[MarkedSpan]
+) -> list[Quote]:
+    """Return the indirect (or mixed) quote a candidate cue reports; none for a direct one.
+
+    A cue inside its content ("After 2018, the budget office said, deficits rise") splits the
+    content in two quotes that share the cue, as a direct quote split around its cue does.
+    """
+    start, end = _after_dateline(doc_text(doc), c.start, c.end), c.end
     marks = [m for m in marked if m.open < end and start <= m.close]
-    if any(m.open <= start or m.close >= end for m in marks):
-        return None  # the clause is a direct quote (or part of one): handled from the marks
+    if end - start < 2 or any(m.open <= start for m in marks):
+        return []  # the clause is a direct quote (or part of one): handled from the marks
+    if marks and c.cue.lemma_ in _FRAGMENT:
+        return []  # called the teachers “troublemakers”: the marked fragment is the quote
+    end = max([end, *(m.close + 1 for m in marks)])  # Voters “think ... eggs,” he said
     kind: QuoteKind = "mixed" if marks else "indirect"
-    quote = Quote(text=doc_text(doc)[start:end], start=start, end=end, kind=kind)
-    _attach(quote, doc, _verb_cue(verb), actors)
-    return quote
+    pieces = _around_cue(doc_text(doc), c, start, end)
+    cue = _verb_cue(c.cue)
+    cue.subject = c.subject
+    quotes = [Quote(text=doc_text(doc)[s:e], start=s, end=e, kind=kind) for s, e in pieces]
+    for quote in quotes:
+        attach_speaker(quote, doc, cue, actors)
+    return quotes
 
 
-def _other_reports(token: Token) -> list[Token]:
-    """Return the words of another speaker's report hung on the clause ("while X said ...")."""
-    if token.dep_ not in ("advcl", "conj") or token.lemma_ not in _INDIRECT:
-        return []
-    if not any(c.dep_ == "nsubj" for c in token.children):
-        return []
-    if not any(c.dep_ == "ccomp" for c in token.children):
-        return []
-    left = token.left_edge.i
-    while left > 0 and token.doc[left - 1].is_punct:
-        left -= 1  # the comma before "while"
-    return list(token.doc[left : token.right_edge.i + 1])
+def _around_cue(text: str, c: Candidate, start: int, end: int) -> list[tuple[int, int]]:
+    if not start <= c.cue.idx < end:
+        return [(start, end)]
+    left, right = c.cue.left_edge, c.cue.right_edge
+    pieces = [(start, left.idx), (right.idx + len(right.text), end)]
+    pieces = [_trim_punct(text, s, e) for s, e in pieces]
+    return [(s, e) for s, e in pieces if e - s >= 2]
+
+
+def _trim_punct(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    return start, end
 
 
 def _after_dateline(text: str, start: int, end: int) -> int:
@@ -523,17 +498,6 @@ def _after_dateline(text: str, start: int, end: int) -> int:
     return start
 
 
-def _clause_bounds(words: list[Token]) -> tuple[int, int]:
-    words = sorted(words, key=lambda t: t.i)
-    while words and (words[-1].is_punct or words[-1].is_space) and words[-1].text not in '”»"’':
-        words.pop()
-    while words and (words[0].is_punct or words[0].is_space):
-        words.pop(0)
-    if not words:
-        return 0, 0
-    return words[0].idx, words[-1].idx + len(words[-1].text)
-
-
 def _according_clause(doc: Doc, according: Token, actors: list[Actor]) -> Quote | None:
     cue = _according_cue([according, *doc[according.i + 1 : according.i + 2]])
     if cue is None or not doc.has_annotation("SENT_START"):
@@ -543,9 +507,9 @@ def _according_clause(doc: Doc, according: Token, actors: list[Actor]) -> Quote 
     rest = [t for t in sent if t.i not in phrase]
     after = [t for t in rest if t.i > according.i]
     before = [t for t in rest if t.i < according.i]
-    start, end = _clause_bounds(after if len(after) >= len(before) else before)
+    start, end = content_bounds(after if len(after) >= len(before) else before)
     if end - start < 8:
         return None
     quote = Quote(text=doc_text(doc)[start:end], start=start, end=end, kind="indirect")
-    _attach(quote, doc, cue, actors)
+    attach_speaker(quote, doc, cue, actors)
     return quote
