@@ -10,8 +10,8 @@ One in-process pass over the articles, timing (wall clock, this process only):
 - each extraction stage ``extract_findings`` calls (every function it takes from the
   extraction modules), and inside them the gazetteer lookups, the classifier and sentence
   scorer, and the calibrator;
-- serialisation (``to_json`` and ``json.dumps``; orjson too when installed), and saving into
-  SQLite and merging, as ``run`` does.
+- serialisation (``to_json`` and ``json.dumps``; orjson too when installed), and what ``run``
+  adds: the near-duplicate index, saving into SQLite, merging across articles.
 
 The stage functions are wrapped where ``pipeline`` looks them up, so a stage added to
 ``extract_findings`` shows up without editing this file. Nested rows (indented: lookups and
@@ -37,6 +37,7 @@ from typing import Any
 
 TOTALS: dict[str, float] = defaultdict(float)  # own time: nested timed calls taken off
 CALLS: dict[str, int] = defaultdict(int)
+FAILURES: list[str] = []
 _NESTED: list[float] = []  # per open timed call: the time of the timed calls inside it
 
 
@@ -99,6 +100,7 @@ def _profile(data: Path, *, batch: int) -> tuple[dict[str, float], dict[str, flo
     for n in range(0, len(items), batch):
         found += _run_batch(pipeline, models, items[n : n + batch], keep=True)
     _serialise(found)
+    _dedupe(items)
     _store(found, batch=batch)
     words = sum(len(a.text.split()) for a in items)
     return startup, dict(TOTALS), words, len(items)
@@ -106,9 +108,9 @@ def _profile(data: Path, *, batch: int) -> tuple[dict[str, float], dict[str, flo
 
 def _wrap_loaders(pipeline: Any) -> None:
     for name, value in list(vars(pipeline).items()):
-        if inspect.isfunction(value) and name.startswith(("load_", "make_")):
-            if name != "load_models":
-                setattr(pipeline, name, timed(f"{name}()", value))
+        loader = name.startswith(("load_", "make_")) and name != "load_models"
+        if inspect.isfunction(value) and loader:
+            setattr(pipeline, name, timed(f"{name}()", value))
 
 
 def _wrap_stages(pipeline: Any, models: Any) -> None:
@@ -136,11 +138,18 @@ def _run_batch(pipeline: Any, models: Any, batch: list[Any], *, keep: bool = Fal
 
     started = time.perf_counter()
     docs = _parse(models.nlp, [a.text for a in batch])
-    found = [
-        pipeline.extract_findings(Parsed(article=a, doc=d), models=models)
-        for a, d in zip(batch, docs, strict=True)
-    ]
+    pairs = zip(batch, docs, strict=True)
+    found = [_extract(pipeline, models, Parsed(article=a, doc=d)) for a, d in pairs]
     return found if keep else time.perf_counter() - started
+
+
+def _extract(pipeline: Any, models: Any, parsed: Any) -> Any:
+    """Extract one article; a stage's bug is counted (as the pipeline records it), not fatal."""
+    try:
+        return pipeline.extract_findings(parsed, models=models)
+    except Exception as exc:  # the profile goes on, as a run would
+        FAILURES.append(f"{parsed.article.id}: {type(exc).__name__}: {exc}")
+        return pipeline.failure_findings(parsed.article, "extract", str(exc))
 
 
 def _parse(nlp: Any, texts: list[str]) -> list[Any]:
@@ -177,6 +186,19 @@ def _serialise(found: list[Any]) -> None:
     TOTALS["  (orjson.dumps instead)"] += time.perf_counter() - started
 
 
+def _dedupe(items: list[Any]) -> None:
+    """Time the near-duplicate index as ``run`` uses it (one signature per article)."""
+    from eventscribe.pipeline import DUPLICATE_MEMORY
+    from eventscribe.resolve import NearDuplicateIndex
+
+    index = NearDuplicateIndex(capacity=DUPLICATE_MEMORY)
+    started = time.perf_counter()
+    for item in items:
+        if item.content_hash not in index:
+            index.add(item.content_hash, item.text)
+    TOTALS["near-duplicate index (run)"] += time.perf_counter() - started
+
+
 def _store(found: list[Any], *, batch: int) -> None:
     from eventscribe.pipeline import cluster_events
     from eventscribe.records import Article
@@ -207,6 +229,8 @@ def _print(startup: dict[str, float], stages: dict[str, float], *, words: int, c
     print(f"  {'= spaCy parse, all components':<52} {spacy:7.2f} s {100 * spacy / total:5.1f}%")
     print(f"  {'= everything after the parse':<52} {total - spacy:7.2f} s "
           f"{100 * (total - spacy) / total:5.1f}%")  # fmt: skip
+    for failure in FAILURES:
+        print(f"  failed: {failure}")
 
 
 if __name__ == "__main__":

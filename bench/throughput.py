@@ -12,9 +12,10 @@ count N it runs, each as a whole fresh process with model loading, on the same t
   the stock pipeline: the floor that full extraction cannot beat;
 
 and prints articles/s and words/s of each, the ratio to bare spaCy at the same N with start-up
-(whole process) and without it (the same command's wall time on the first article alone, which
-is its start-up, taken off both sides), and the peak RSS of the largest single process and of
-the whole process tree (sampled every 0.1 s). ``--profile`` adds a per-stage profile from one
+(whole process) and without it (the same command's time on the first article alone, which is
+its start-up, taken off both sides), the same two ratios in CPU time (user + system of the
+process tree: what a busy shared machine disturbs least), and the peak RSS of the largest single
+process and of the whole process tree (sampled every 0.1 s). ``--profile`` adds a per-stage profile from one
 in-process pass (bench/stage_profile.py), ``--merge N`` the time to merge N events of one dense
 province in one week (bench/merge_scale.py). The machine is shared: the absolute figures are
 noisy, the ratios within one run much less so; the load average is printed at start and end.
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -53,6 +55,7 @@ class Measured:
     """One whole-process run: wall seconds and peak memory."""
 
     seconds: float
+    cpu: float  # user + system seconds of the process and all its children
     largest_mb: float  # peak RSS of the largest single process
     tree_mb: float  # peak summed RSS of the process and its children
 
@@ -126,12 +129,14 @@ def _report(data: Path, *, workers: int, batch: int) -> None:
           f"load average {_load()}:")  # fmt: skip
     spacy_all, spacy_start = rows["bare spaCy"]
     for name, (whole, start) in rows.items():
-        rate = len(texts) / whole.seconds
         warm = max(whole.seconds - start.seconds, 1e-9)
-        print(f"  {name:<10} {whole.seconds:6.1f} s {rate:6.2f} articles/s "
-              f"{words / whole.seconds:6.0f} words/s | start-up {start.seconds:4.1f} s | "
-              f"ratio {spacy_all.seconds / whole.seconds:.2f} with start-up, "
-              f"{(spacy_all.seconds - spacy_start.seconds) / warm:.2f} without | peak RSS "
+        warm_cpu = max(whole.cpu - start.cpu, 1e-9)
+        print(f"  {name:<10} {whole.seconds:6.1f} s {len(texts) / whole.seconds:5.2f} articles/s "
+              f"{words / whole.seconds:5.0f} words/s, start-up {start.seconds:4.1f} s | ratio to "
+              f"bare spaCy: {spacy_all.seconds / whole.seconds:.2f} with start-up, "
+              f"{(spacy_all.seconds - spacy_start.seconds) / warm:.2f} without | CPU "
+              f"{whole.cpu:6.1f} s, ratio {spacy_all.cpu / whole.cpu:.2f} with start-up, "
+              f"{(spacy_all.cpu - spacy_start.cpu) / warm_cpu:.2f} without | peak RSS "
               f"{whole.largest_mb:.0f} MB largest process, {whole.tree_mb:.0f} MB all")  # fmt: skip
 
 
@@ -164,7 +169,7 @@ def _extract_has_workers() -> bool:
 
 def _measure(arguments: list[str]) -> Measured:
     """Run one command in a fresh process; time it and sample its process tree's memory."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     child = subprocess.Popen([sys.executable, *arguments], stdout=subprocess.DEVNULL)
     peaks = [0, 0]
     sampler = threading.Thread(target=_sample, args=(child, peaks), daemon=True)
@@ -174,7 +179,16 @@ def _measure(arguments: list[str]) -> Measured:
     sampler.join()
     if child.returncode != 0:
         raise SystemExit(f"failed ({child.returncode}): {' '.join(arguments[2:])}")
-    return Measured(seconds=seconds, largest_mb=peaks[0] / 2**20, tree_mb=peaks[1] / 2**20)
+    return Measured(
+        seconds=seconds, cpu=_children_cpu() - cpu, largest_mb=peaks[0] / 2**20,
+        tree_mb=peaks[1] / 2**20,
+    )  # fmt: skip
+
+
+def _children_cpu() -> float:
+    """User + system seconds of every finished child (and their waited-for children)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _sample(child: subprocess.Popen[bytes], peaks: list[int]) -> None:

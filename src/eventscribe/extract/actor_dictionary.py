@@ -65,6 +65,14 @@ class ActorDictionary:
             self._named_re = _alternation(self.named, case_free_first=True)
         return self._named_re
 
+    def role(self, surface: str) -> Role:
+        """Return the role a ``role_pattern`` match names: its spaces and apostrophes may vary."""
+        key = " ".join(surface.lower().split())
+        for variant in (key, key.replace("’", "'"), key.replace("'", "’")):
+            if variant in self.roles:
+                return self.roles[variant]
+        raise KeyError(surface)
+
     def role_pattern(self) -> re.Pattern[str]:
         """Return the case-insensitive regex matching every role phrase."""
         if self._role_re is None:
@@ -192,7 +200,7 @@ def surface_key(found: str, table: Container[str]) -> str:
 
 def code_title(title: str, dictionary: ActorDictionary) -> tuple[str | None, str | None]:
     """Return (country, sector) for a title such as "Iranian opposition leader"."""
-    roles = [dictionary.roles[m.group().lower()] for m in dictionary.role_pattern().finditer(title)]
+    roles = [dictionary.role(m.group()) for m in dictionary.role_pattern().finditer(title)]
     titles = [role for role in roles if role.use == "title"]
     sector = titles[-1].sector if titles else None  # the head of the title is its last role
     groups = [role.sector for role in roles if role.use == "group" and role.sector]
@@ -247,7 +255,7 @@ SPEAKS_FOR = frozenset(
 def is_generic(text: str, dictionary: ActorDictionary) -> bool:
     """Return True for a role with at most a country before it ("Regime", "Iranian Regime")."""
     roles = [m for m in dictionary.role_pattern().finditer(text) if m.end() == len(text.rstrip())]
-    if not roles or dictionary.roles[roles[-1].group().lower()].use != "group":
+    if not roles or dictionary.role(roles[-1].group()).use != "group":
         return False
     prefix = text[: roles[-1].start()].strip()
     if prefix in dictionary.named and roles[-1].group().istitle():
