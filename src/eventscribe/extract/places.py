@@ -387,6 +387,9 @@ def _demonym_mentions(doc: Doc, gazetteer: Gazetteer, taken: Sequence[_Mention])
 
 
 def _demonym_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, GazEntry | None]:
+    first = doc[i]
+    if not (first.text[:1].isupper() and first.is_alpha):  # most tokens: no span to build
+        return 0, None
     for size in (2, 1):
         words = doc[i : i + size]
         if len(words) == size and all(t.text[:1].isupper() and t.is_alpha for t in words):
