@@ -5,7 +5,9 @@
 One in-process pass over the articles, timing (wall clock, this process only):
 
 - start-up: importing the pipeline, then each loader ``load_models`` calls (spaCy, gazetteer,
-  actor dictionary, lexicon, classifier, calibrator, ...) and the first article;
+  actor dictionary, lexicon, classifier, calibrator, ...), the language identifier and the
+  first article;
+- ingest: reading the articles and detecting their language (the parent's work);
 - spaCy parse, per component (the tokenizer, then each pipe over the whole batch);
 - each extraction stage ``extract_findings`` calls (every function it takes from the
   extraction modules), and inside them the gazetteer lookups, the classifier and sentence
@@ -83,6 +85,7 @@ def _profile(data: Path, *, batch: int) -> tuple[dict[str, float], dict[str, flo
     from eventscribe import pipeline
     from eventscribe.config import Settings
     from eventscribe.ingest import read_inputs
+    from eventscribe.ingest.language import load_language_identifier
 
     startup = {"import eventscribe.pipeline (spaCy, numpy, ...)": time.perf_counter() - started}
     _wrap_loaders(pipeline)
@@ -90,12 +93,18 @@ def _profile(data: Path, *, batch: int) -> tuple[dict[str, float], dict[str, flo
     startup.update({k: v for k, v in TOTALS.items()})
     TOTALS.clear()
     _wrap_stages(pipeline, models)
+    started = time.perf_counter()
+    load_language_identifier()
+    startup["load_language_identifier() (ingest)"] = time.perf_counter() - started
+    started = time.perf_counter()
     items = [a for a in read_inputs([str(data)]) if hasattr(a, "text")]
+    ingest = time.perf_counter() - started
     first = _run_batch(pipeline, models, items[:1])
     startup["first article (parse + extract)"] = first
     startup["= process start to first article"] = time.perf_counter() - process_start
     TOTALS.clear()
     CALLS.clear()
+    TOTALS["ingest: read JSONL, detect language (parent)"] = ingest
     found = []
     for n in range(0, len(items), batch):
         found += _run_batch(pipeline, models, items[n : n + batch], keep=True)
