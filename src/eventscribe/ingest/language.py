@@ -51,11 +51,16 @@ def load_language_identifier() -> Any:
 
 
 def _build_identifier() -> Any:
+    import numpy as np
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     labels = [c for c in identifier.nb_classes if len(c) == 2 or c in _VARIETIES]
     identifier.set_languages(labels)
+    # The packaged weights are float16 in column order: every article gathers rows of them,
+    # which takes several times longer than from float32 rows (same scores, a third of the
+    # time of identifying an article).
+    identifier.nb_ptc = np.ascontiguousarray(identifier.nb_ptc, dtype=np.float32)
     return identifier
 
 
@@ -64,7 +69,7 @@ def _cache_path() -> Path:
 
     version = metadata.version("py3langid")
     labels = hashlib.sha1(repr(sorted(_VARIETIES.items())).encode()).hexdigest()[:8]
-    return default_cache_dir() / f"langid-{version}-{labels}.pickle"
+    return default_cache_dir() / f"langid-{version}-{labels}-f32.pickle"
 
 
 def detect_language(text: str) -> tuple[str, float]:
