@@ -58,6 +58,8 @@ class ActorDictionary:
     _named_re: re.Pattern[str] | None = field(default=None, repr=False)
     _role_re: re.Pattern[str] | None = field(default=None, repr=False)
     _modifier_re: re.Pattern[str] | None = field(default=None, repr=False)
+    # the role matches of the last text scanned: three stages scan each article's text
+    _role_scan: tuple[str, list[re.Match[str]]] | None = field(default=None, repr=False)
 
     def named_pattern(self) -> re.Pattern[str]:
         """Return the regex matching every name and alias (case-sensitive, first letter free)."""
@@ -72,6 +74,12 @@ class ActorDictionary:
             if variant in self.roles:
                 return self.roles[variant]
         raise KeyError(surface)
+
+    def role_matches(self, text: str) -> list[re.Match[str]]:
+        """Return every ``role_pattern`` match in ``text`` (the last text's are remembered)."""
+        if self._role_scan is None or self._role_scan[0] is not text:
+            self._role_scan = (text, list(self.role_pattern().finditer(text)))
+        return self._role_scan[1]
 
     def role_pattern(self) -> re.Pattern[str]:
         """Return the case-insensitive regex matching every role phrase."""

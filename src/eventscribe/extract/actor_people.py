@@ -83,7 +83,7 @@ _NOT_NAMES = frozenset({"DATE", "TIME", "GPE", "LOC", "NORP", "CARDINAL", "ORDIN
 def _names_after_titles(doc: Doc, dictionary: ActorDictionary, title_words: set[str]) -> list[Span]:
     """Find "chairperson Roseline Odede" when the tagger did not see a PERSON."""
     names = []
-    for match in dictionary.role_pattern().finditer(doc_text(doc)):
+    for match in dictionary.role_matches(doc_text(doc)):
         if dictionary.role(match.group()).use != "title":
             continue
         title = tokens_at(doc, match.start(), match.end())

@@ -23,7 +23,7 @@ def group_mentions(
 ) -> list[Mention]:
     """Find generic actors ("security forces", "the regime"), each coded by its role."""
     mentions = []
-    for match in dictionary.role_pattern().finditer(doc_text(doc)):
+    for match in dictionary.role_matches(doc_text(doc)):
         role = dictionary.role(match.group())
         if role.use != "group" or not _is_head_noun(doc, match.start(), match.end()):
             continue
@@ -51,7 +51,7 @@ def post_mentions(doc: Doc, dictionary: ActorDictionary) -> list[Mention]:
     """
     mentions = []
     text = doc_text(doc)
-    for match in dictionary.role_pattern().finditer(text):
+    for match in dictionary.role_matches(text):
         role = dictionary.role(match.group())
         if role.use != "title" or not _is_head_noun(doc, match.start(), match.end()):
             continue
