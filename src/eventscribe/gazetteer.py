@@ -72,6 +72,7 @@ _FOLD_SPECIAL = str.maketrans(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and called for the same names over and over
 def fold_name(text: str) -> str:
     """Return the match key of a name: no case, diacritics, dots, apostrophes or leading "the"."""
     key = text.casefold()

@@ -138,10 +138,14 @@ def failure_findings(item: Item, stage: str, message: str) -> Findings:
 
 
 def iter_findings(
-    items: Iterable[Item], *, models: Models, batch_size: int = 32
+    items: Iterable[Item], *, models: Models, batch_size: int = 32, first: int | None = 1
 ) -> Iterator[tuple[Item, Findings]]:
-    """Yield (item, findings) for every item, in input order, parsing in batches."""
-    for batch in batched(items, batch_size):
+    """Yield (item, findings) for every item, in input order, parsing in batches.
+
+    The first batch is ``first`` articles, so that the first result comes as soon as the
+    models are loaded (start-up), not after a whole batch.
+    """
+    for batch in batched(items, batch_size, first=first):
         yield from _process_batch(batch, models=models, batch_size=batch_size)
 
 
@@ -268,9 +272,13 @@ class _Dropped:
     duplicates: list[tuple[Article, str]]
 
 
-def batched(items: Iterable[Item], batch_size: int) -> Iterator[list[Item]]:
-    """Yield lists of up to ``batch_size`` items, in order."""
+def batched(
+    items: Iterable[Item], batch_size: int, *, first: int | None = None
+) -> Iterator[list[Item]]:
+    """Yield lists of up to ``batch_size`` items, in order; the first one of ``first`` items."""
     iterator = iter(items)
+    if first is not None and (batch := list(islice(iterator, first))):
+        yield batch
     while batch := list(islice(iterator, batch_size)):
         yield batch
 

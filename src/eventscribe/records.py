@@ -198,11 +198,25 @@ def make_event_id(article_key: str, start: int, end: int, type_: str, mode: str 
 
 def to_json(record: Any) -> Any:
     """Return the JSON form (dicts, lists, scalars) of a record or list of records."""
-    if dataclasses.is_dataclass(record) and not isinstance(record, type):
-        return {f.name: to_json(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, str | int | float | None):  # most values: answer at once
+        return record
     if isinstance(record, list | tuple):
         return [to_json(item) for item in record]
-    return record
+    names = _FIELD_NAMES.get(type(record)) or _field_names(type(record))
+    if names is None:
+        return record
+    return {name: to_json(getattr(record, name)) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass (remembered per class), None for any other type."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 R = TypeVar("R")

@@ -31,8 +31,9 @@ Event merging (``merge_events``)
     - compatible actors: when both events name source actors with countries, they share at
       least one country (Iranian protesters and French protesters are two protests).
 
-    Only pairs in the same (type, country, admin1) block and date window are compared (found
-    by sorting, not by trying every pair). Clusters grow by complete linkage: two clusters join only when every pair across them
+    Only pairs that can pass the place and date rules are compared: within a (type, country,
+    admin1) block, events at one place, or at the admin1 itself, whose days are close (found
+    by sorting, not by trying every pair), so a dense province's week merges in seconds. Clusters grow by complete linkage: two clusters join only when every pair across them
     passes the rules, so a chain of near-misses cannot drift across a week or a province.
     Candidate pairs are tried from the closest in time, then by event id; the events are
     sorted first, so the result does not depend on input order. ``cluster_id`` is derived
@@ -46,8 +47,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zlib
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -254,11 +256,13 @@ class EventCluster:
 def merge_events(events: Sequence[StoredEvent], *, days: int = 2) -> list[EventCluster]:
     """Group reports of the same event across articles; see the module docstring for the rules."""
     members = _sorted_unique(events)
-    reasons = _pair_reasons(members, days=days)
-    groups = _Groups(len(members))
-    for first, second in sorted(reasons, key=lambda pair: (_gap(members, pair), pair)):
-        if groups.can_join(first, second, reasons=reasons, members=members):
-            groups.join(first, second, reason=_joined(members, first, second, reasons))
+    size = len(members)
+    ordered = _passing_pairs(members, [_facts(stored) for stored in members], days=days)
+    pairs = [divmod(key % (size * size), size) for key in ordered]
+    groups = _Groups(members, pairs)
+    for first, second in pairs:
+        if groups.can_join(first, second):
+            groups.join(first, second, reason=_joined(members, first, second, days=days))
     clusters = [_cluster([members[i] for i in g], why) for g, why in groups.result()]
     return sorted(clusters, key=lambda c: (_first_day(c), c.cluster_id))
 
@@ -271,48 +275,145 @@ def _sorted_unique(events: Iterable[StoredEvent]) -> list[StoredEvent]:
     return list(unique.values())
 
 
-def _pair_reasons(members: Sequence[StoredEvent], *, days: int) -> dict[tuple[int, int], str]:
-    """Return the reason text of every pair (i < j) that passes the rules."""
-    blocks: dict[tuple[str, str | None, str | None], list[int]] = defaultdict(list)
+@dataclass(slots=True, frozen=True)
+class _Facts:
+    """What the merge rules compare, computed once per event (days as ordinals)."""
+
+    article_id: str
+    article_hash: str
+    type: str
+    mode: str | None
+    contexts: frozenset[str]
+    place: tuple[object, ...] | None  # None: an admin1 place, the same place as all its block
+    day: int | None  # the event's day, when known to the day
+    published: int | None
+    countries: frozenset[str]
+
+    @property
+    def anchor(self) -> int | None:
+        """The day that orders candidate pairs: the event's, else its article's."""
+        return self.day if self.day is not None else self.published
+
+
+def _facts(stored: StoredEvent) -> _Facts:
+    event, place = stored.event, stored.event.location
+    day, published = _event_day(event), _day(stored.published)
+    return _Facts(
+        article_id=stored.article_id, article_hash=stored.article_hash, type=event.type,
+        mode=event.mode, contexts=_GRAMMATICAL.intersection(event.contexts),
+        place=_place_key(place) if place is not None else None,
+        day=day.toordinal() if day else None,
+        published=published.toordinal() if published else None,
+        countries=frozenset(_countries(event)),
+    )  # fmt: skip
+
+
+def _place_key(place: Place) -> tuple[object, ...] | None:
+    """Within a block, two places are one when their keys are equal or either key is None."""
+    if place.precision == "admin1" and _norm(_admin1_of(place)) is not None:
+        return None
+    if place.geonames_id is not None:
+        return ("geonames", place.geonames_id)
+    name = _norm(place.name)
+    return ("name", place.precision, name) if name else ("unnamed", object())
+
+
+def _passing_pairs(
+    members: Sequence[StoredEvent], facts: Sequence[_Facts], *, days: int
+) -> list[int]:
+    """Return every pair (i < j) that passes the rules, closest in time first, then by (i, j).
+
+    A pair is encoded as one int, ``(days apart * n + i) * n + j``, so that sorting ints gives
+    this order and ``key % n**2`` identifies the pair. Only pairs that can pass the place and
+    date rules are generated (per block, by place and by sorted days) and they are checked on
+    facts computed once, so the work follows the pairs that pass, not every pair of a block.
+    """
+    blocks: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i, stored in enumerate(members):
         key = _block(stored.event)
-        if key is not None:
-            blocks[key].append(i)
-    reasons: dict[tuple[int, int], str] = {}
+        if key is not None:  # contexts must be equal: they split blocks too
+            blocks[(*key, facts[i].contexts)].append(i)
+    keys: list[int] = []
     for block in blocks.values():
-        for i, j in _close_pairs(members, block, days=days):
-            why = same_event_reason(members[i], members[j], days=days)
-            if why is not None:
-                reasons[(i, j)] = why
-    return reasons
+        for i, partners in _candidates(facts, block, days=days):
+            keys += _passing_keys(facts, i, partners, size=len(members))
+    keys.sort()
+    return keys
 
 
-def _close_pairs(
-    members: Sequence[StoredEvent], block: Sequence[int], *, days: int
-) -> list[tuple[int, int]]:
-    """Return exactly the pairs of a block that can pass the date rule, found by sorting."""
-    by_event, by_published = [], []
+def _candidates(
+    facts: Sequence[_Facts], block: Sequence[int], *, days: int
+) -> Iterator[tuple[int, list[int]]]:
+    """Yield (i, partners): each pair of the block that passes place and date comes once."""
+    places: dict[tuple[object, ...] | None, list[int]] = defaultdict(list)
     for i in block:
-        if (day := _event_day(members[i].event)) is not None:
-            by_event.append((day.toordinal(), i))
-        if (published := _day(members[i].published)) is not None:
-            by_published.append((published.toordinal(), i))
-    dated = {i for _, i in by_event}
-    pairs = set(_window_pairs(by_event, days=days))
-    # Publication days decide only when at least one of the two events has no day of its own.
-    pairs.update(p for p in _window_pairs(by_published, days=days) if not dated.issuperset(p))
-    return sorted(pairs)
+        places[facts[i].place].append(i)
+    areas = places.pop(None, [])
+    in_areas = _DateIndex(facts, areas, days=days)
+    for i in areas:
+        yield i, [j for j in in_areas.near(facts[i]) if j > i]
+    for group in places.values():
+        in_group = _DateIndex(facts, group, days=days)
+        for i in group:
+            near = [j for j in in_group.near(facts[i]) if j > i]
+            yield i, near + in_areas.near(facts[i])
 
 
-def _window_pairs(keyed: list[tuple[int, int]], *, days: int) -> Iterator[tuple[int, int]]:
-    """Yield the (i, j), i < j, whose day numbers differ by at most ``days``."""
-    keyed.sort()
-    for n, (day, i) in enumerate(keyed):
-        for m in range(n + 1, len(keyed)):
-            other, j = keyed[m]
-            if other - day > days:
-                break
-            yield min(i, j), max(i, j)
+def _passing_keys(facts: Sequence[_Facts], i: int, partners: list[int], *, size: int) -> list[int]:
+    mine = facts[i]
+    return [
+        (_gap(mine, theirs) * size + min(i, j)) * size + max(i, j)
+        for j in partners
+        if _may_merge(mine, theirs := facts[j])
+    ]
+
+
+class _DateIndex:
+    """Events sorted by day, to find those that pass the date rule with an event quickly."""
+
+    def __init__(self, facts: Sequence[_Facts], members: Iterable[int], *, days: int) -> None:
+        self._days = days
+        self._dated = _sorted_by(facts, members, lambda f: f.day)
+        self._undated = _sorted_by(facts, members, lambda f: f.published if f.day is None else None)
+        self._published = _sorted_by(facts, members, lambda f: f.published)
+
+    def near(self, fact: _Facts) -> list[int]:
+        """Both known to the day: days apart <= ``days``; else the same for publication days."""
+        if fact.day is not None:
+            found = _within(self._dated, fact.day, self._days)
+            if fact.published is not None:
+                found += _within(self._undated, fact.published, self._days)
+            return found
+        if fact.published is not None:
+            return _within(self._published, fact.published, self._days)
+        return []
+
+
+_Sorted = tuple[list[int], list[int]]  # day numbers ascending, and the member of each
+
+
+def _sorted_by(
+    facts: Sequence[_Facts], members: Iterable[int], day: Callable[[_Facts], int | None]
+) -> _Sorted:
+    keyed = sorted((d, i) for i in members if (d := day(facts[i])) is not None)
+    return [d for d, _ in keyed], [i for _, i in keyed]
+
+
+def _within(index: _Sorted, day: int, days: int) -> list[int]:
+    numbers, members = index
+    return members[bisect_left(numbers, day - days) : bisect_right(numbers, day + days)]
+
+
+def _may_merge(a: _Facts, b: _Facts) -> bool:
+    """The rules other than place and date (which the candidate pairs already passed)."""
+    if a.article_id == b.article_id or a.article_hash == b.article_hash:
+        return False
+    modes = a.mode == b.mode or a.mode is None or b.mode is None
+    if not modes and a.type not in _FREE_MODE_TYPES:
+        return False
+    if a.contexts != b.contexts:
+        return False
+    return not (a.countries and b.countries and a.countries.isdisjoint(b.countries))
 
 
 def _block(event: Event) -> tuple[str, str | None, str | None] | None:
@@ -426,43 +527,37 @@ def _day(value: str | None) -> dt.date | None:
         return None
 
 
-def _gap(members: Sequence[StoredEvent], pair: tuple[int, int]) -> int:
+def _gap(a: _Facts, b: _Facts) -> int:
     """Days between the two events (or their articles): the closest pairs are joined first."""
-    first, second = (members[i] for i in pair)
-    a = _event_day(first.event) or _day(first.published)
-    b = _event_day(second.event) or _day(second.published)
-    return abs((a - b).days) if a is not None and b is not None else 0
+    first, second = a.anchor, b.anchor
+    return abs(first - second) if first is not None and second is not None else 0
 
 
-def _joined(
-    members: Sequence[StoredEvent], i: int, j: int, reasons: dict[tuple[int, int], str]
-) -> str:
-    return f"{members[i].event.event_id} + {members[j].event.event_id}: {reasons[(i, j)]}"
+def _joined(members: Sequence[StoredEvent], i: int, j: int, *, days: int) -> str:
+    reason = same_event_reason(members[i], members[j], days=days)
+    return f"{members[i].event.event_id} + {members[j].event.event_id}: {reason}"
 
 
 class _Groups:
     """Disjoint groups of member indices, joined under complete linkage."""
 
-    def __init__(self, size: int) -> None:
-        self._group = list(range(size))  # member -> group id (its smallest member)
-        self._members: dict[int, list[int]] = {i: [i] for i in range(size)}
-        self._reasons: dict[int, list[str]] = {i: [] for i in range(size)}
+    def __init__(self, members: Sequence[StoredEvent], passing: Iterable[tuple[int, int]]) -> None:
+        self._partners: list[set[int]] = [set() for _ in members]  # who passes with whom
+        for i, j in passing:
+            self._partners[i].add(j)
+            self._partners[j].add(i)
+        self._group = list(range(len(members)))  # member -> group id (its smallest member)
+        self._members: dict[int, list[int]] = {i: [i] for i in range(len(members))}
+        self._reasons: dict[int, list[str]] = {i: [] for i in range(len(members))}
+        self._articles = {i: {m.article_id} for i, m in enumerate(members)}
 
-    def can_join(
-        self,
-        i: int,
-        j: int,
-        *,
-        reasons: dict[tuple[int, int], str],
-        members: Sequence[StoredEvent],
-    ) -> bool:
-        left, right = self._members[self._group[i]], self._members[self._group[j]]
-        if left is right:
+    def can_join(self, i: int, j: int) -> bool:
+        """Two groups join when they share no article and every pair across them passes."""
+        left, right = self._group[i], self._group[j]
+        if left == right or not self._articles[left].isdisjoint(self._articles[right]):
             return False
-        articles = {members[k].article_id for k in left}
-        if any(members[k].article_id in articles for k in right):
-            return False
-        return all((min(x, y), max(x, y)) in reasons for x in left for y in right)
+        small, large = sorted((self._members[left], self._members[right]), key=len)
+        return all(self._partners[x].issuperset(large) for x in small)
 
     def join(self, i: int, j: int, *, reason: str) -> None:
         keep, gone = sorted((self._group[i], self._group[j]))
@@ -470,6 +565,7 @@ class _Groups:
             self._group[k] = keep
         self._members[keep] = sorted(self._members[keep] + self._members.pop(gone))
         self._reasons[keep] += [*self._reasons.pop(gone), reason]
+        self._articles[keep] |= self._articles.pop(gone)
 
     def result(self) -> Iterator[tuple[list[int], list[str]]]:
         for group in sorted(self._members):
@@ -526,7 +622,9 @@ def _first_day(cluster: EventCluster) -> str:
 
 
 def _same_text(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and _norm(a) == _norm(b)
+    """Equal after case and spacing; a blank name is never the same as anything."""
+    folded = _norm(a)
+    return folded is not None and folded == _norm(b)
 
 
 def _norm(text: str | None) -> str | None:

@@ -194,3 +194,31 @@ def test_stdin_jsonl(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     [row] = [json.loads(x) for x in done.stdout.splitlines()]
     assert row["id"] == "s1" and row["events"]
+
+
+def test_extract_on_two_workers_writes_the_same_lines_in_the_same_order(tmp_path: Path) -> None:
+    broken = tmp_path / "in" / "broken.html"
+    broken.parent.mkdir()
+    broken.write_bytes(b"\xff\xfe\x00broken")
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out-{workers}.jsonl"
+        args = ("extract", "--workers", workers, "--batch-size", "3", str(SAMPLE), str(broken))
+        done = cli(*args, "-o", str(out))
+        assert done.returncode == 0, done.stderr
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    lines = [json.loads(line) for line in outputs[0].splitlines()]
+    assert len(lines) > 10 and sum(bool(line["events"]) for line in lines) > 10
+    assert lines[-1]["errors"]  # the broken file keeps its place, last
+
+
+def test_extract_uses_the_cores_only_for_inputs_large_enough_to_pay_for_them() -> None:
+    from eventscribe.cli import ARTICLES_PER_WORKER, default_workers
+
+    cores = len(os.sched_getaffinity(0))
+    assert default_workers(None) == 1  # stdin, feeds: size unknown
+    assert default_workers(1) == 1
+    assert default_workers(ARTICLES_PER_WORKER - 1) == 1
+    assert default_workers(ARTICLES_PER_WORKER * 2) == min(2, cores)
+    assert default_workers(ARTICLES_PER_WORKER * 1000) == cores

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from eventscribe.ingest import detect_language, read_text
@@ -56,3 +58,27 @@ def test_guess_language_leaves_unsure_short_text_unknown() -> None:
         )
         == "fr"
     )
+
+
+def test_the_identifier_is_kept_unpacked_in_the_cache_and_a_broken_copy_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eventscribe.ingest import language
+
+    monkeypatch.setenv("EVENTSCRIBE_CACHE_DIR", str(tmp_path))
+
+    def fresh_guesses() -> tuple[str | None, str | None]:
+        language.load_language_identifier.cache_clear()
+        return language.guess_language(ENGLISH), language.guess_language(FRENCH)
+
+    try:
+        assert fresh_guesses() == ("en", "fr")
+        [cached] = list(tmp_path.iterdir())
+        written = cached.stat().st_mtime_ns
+        assert fresh_guesses() == ("en", "fr")
+        assert cached.stat().st_mtime_ns == written  # read back, not written again
+        cached.write_bytes(b"not a pickle")
+        assert fresh_guesses() == ("en", "fr")
+        assert cached.stat().st_size > 1_000_000 and list(tmp_path.iterdir()) == [cached]
+    finally:
+        language.load_language_identifier.cache_clear()

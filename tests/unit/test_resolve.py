@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 
 import pytest
@@ -468,3 +469,112 @@ def test_clusters_join_by_complete_linkage_so_chains_do_not_drift() -> None:
         ["ev_3"],
     ]
     assert merge_events([friday, wednesday, monday], days=4)[0].article_ids == ["a", "b", "c"]
+
+
+# --- merging at scale: the fast pair search finds exactly the pairs the rules pass -------------
+
+
+def _random_events(rng: random.Random, count: int) -> list[StoredEvent]:
+    """Events of two countries with every edge the rules have: places without ids or admin1."""
+    places = [
+        Place(name="Lahore", text="", start=0, end=0, geonames_id=1, admin1="Punjab",
+              country="PAK", precision="city"),
+        Place(name="Multan", text="", start=0, end=0, geonames_id=2, admin1="Punjab",
+              country="PAK", precision="city"),
+        Place(name="Punjab", text="", start=0, end=0, geonames_id=3, admin1="Punjab",
+              country="PAK", precision="admin1"),
+        Place(name="punjab ", text="", start=0, end=0, country="PAK", precision="admin1"),
+        Place(name="Old Town", text="", start=0, end=0, admin1="Punjab", country="PAK",
+              precision="city"),
+        Place(name="old  town", text="", start=0, end=0, admin1="Punjab", country="PAK",
+              precision="admin2"),
+        Place(name="Old Town", text="", start=0, end=0, country="PAK", precision="city"),
+        Place(name="", text="", start=0, end=0, country="PAK", precision="admin1"),
+        Place(name="Pakistan", text="", start=0, end=0, geonames_id=4, country="PAK",
+              precision="country"),
+        Place(name="Lahore", text="", start=0, end=0, geonames_id=1, admin1="Punjab",
+              country="IND", precision="city"),
+    ]  # fmt: skip
+    actors = [actor("police", "PAK"), actor("students", None), actor("army", "IND")]
+    events = []
+    for _ in range(count):
+        article = rng.randrange(count // 2)
+        day = datetime.date(2025, 3, 1) + datetime.timedelta(days=rng.randrange(8))
+        type_, mode = rng.choice(
+            [("PROTEST", None), ("PROTEST", "riot"), ("PROTEST", "strike"), ("ASSAULT", None),
+             ("ASSAULT", "beat"), ("ASSAULT", "kill")]
+        )  # fmt: skip
+        event = Event(
+            event_id=f"ev{rng.randrange(count * 2):05d}", type=type_, mode=mode,
+            contexts=rng.choice([[], [], ["negated"], ["historical"], ["future", "hypothetical"]]),
+            source_actors=rng.sample(actors, rng.randrange(3)),
+            location=rng.choice([*places, None]),
+            date=rng.choice([day.isoformat(), day.isoformat(), None, "2025-03"]),
+            date_precision=rng.choice(["day", None, "month"]),
+            evidence=Evidence(text="x", start=0, end=1),
+        )  # fmt: skip
+        published = day + datetime.timedelta(days=rng.randrange(3))
+        events.append(StoredEvent(
+            event=event, article_id=f"a{article}", article_hash=f"h{article % (count // 3)}",
+            title=None, url=None, source=None,
+            published=rng.choice([published.isoformat(), published.isoformat(), None]),
+        ))  # fmt: skip
+    return events
+
+
+def _reference_merge(events: list[StoredEvent], *, days: int) -> set[frozenset[str]]:
+    """Complete linkage over every pair, closest first: the rules applied by brute force."""
+    unique: dict[str, StoredEvent] = {}
+    for stored in sorted(events, key=lambda s: (s.event.event_id, s.article_id)):
+        unique.setdefault(stored.event.event_id, stored)
+    members = list(unique.values())
+
+    def block(s: StoredEvent) -> tuple[object, ...] | None:
+        place = s.event.location
+        if place is None or place.precision == "country":
+            return None
+        admin1 = place.admin1 or (place.name if place.precision == "admin1" else None)
+        return s.event.type, place.country, " ".join(admin1.casefold().split()) if admin1 else None
+
+    passing = {
+        (i, j)
+        for i in range(len(members))
+        for j in range(i + 1, len(members))
+        if block(members[i]) is not None and block(members[i]) == block(members[j])
+        and same_event_reason(members[i], members[j], days=days) is not None
+    }  # fmt: skip
+
+    def anchor(s: StoredEvent) -> datetime.date | None:
+        day = s.event.date if s.event.date_precision in (None, "day") else None
+        for value in (day, s.published):
+            if value and len(value) == 10:
+                return datetime.date.fromisoformat(value)
+        return None
+
+    def gap(pair: tuple[int, int]) -> int:
+        a, b = (anchor(members[k]) for k in pair)
+        return abs((a - b).days) if a and b else 0
+
+    group = {i: frozenset([i]) for i in range(len(members))}
+    for i, j in sorted(passing, key=lambda p: (gap(p), p)):
+        left, right = group[i], group[j]
+        articles = {members[k].article_id for k in left}
+        if left == right or any(members[k].article_id in articles for k in right):
+            continue
+        if all((min(x, y), max(x, y)) in passing for x in left for y in right):
+            for k in left | right:
+                group[k] = left | right
+    return {frozenset(members[k].event.event_id for k in g) for g in set(group.values())}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_merging_finds_exactly_the_clusters_of_the_rules_applied_to_every_pair(seed: int) -> None:
+    events = _random_events(random.Random(seed), 160)
+    for days in (0, 2):
+        clusters = merge_events(events, days=days)
+        found = {frozenset(s.event.event_id for s in c.events) for c in clusters}
+        assert found == _reference_merge(events, days=days)
+        assert sum(len(c.events) > 1 for c in clusters) > 3  # the test exercises merging
+        for cluster in clusters:
+            assert len(cluster.reasons) == len(cluster.events) - 1
+            assert all(" + " in reason for reason in cluster.reasons)

@@ -47,7 +47,7 @@ def iter_findings_parallel(
     if workers == 1:
         yield from iter_findings(items, models=load_models(settings), batch_size=batch_size)
         return
-    batches = batched(items, batch_size)
+    batches = batched(items, batch_size, first=1)  # a first result early, as in-process
     found_batches = map_batches(batches, settings=settings, workers=workers, batch_size=batch_size)
     for batch, found in found_batches:
         yield from zip(batch, found, strict=True)
@@ -131,5 +131,5 @@ def _work(batch: list[Item], batch_size: int) -> list[Findings]:
     if _worker_error is not None:
         raise _worker_error
     assert _worker_models is not None, "the pool initializer did not run"
-    pairs = iter_findings(batch, models=_worker_models, batch_size=batch_size)
+    pairs = iter_findings(batch, models=_worker_models, batch_size=batch_size, first=None)
     return [findings for _, findings in pairs]

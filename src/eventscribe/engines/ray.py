@@ -187,7 +187,9 @@ class FindingsActor:
 
         texts = batch.column("article").to_pylist()
         articles = [from_json(Article, json.loads(text)) for text in texts]
-        pairs = iter_findings(articles, models=self._models, batch_size=self._batch_size)
+        pairs = iter_findings(
+            articles, models=self._models, batch_size=self._batch_size, first=None
+        )
         found = [_dumps(to_json(findings)) for _, findings in pairs]
         return pa.table({"index": batch.column("index"), "findings": found})
 

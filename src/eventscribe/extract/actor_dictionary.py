@@ -58,12 +58,28 @@ class ActorDictionary:
     _named_re: re.Pattern[str] | None = field(default=None, repr=False)
     _role_re: re.Pattern[str] | None = field(default=None, repr=False)
     _modifier_re: re.Pattern[str] | None = field(default=None, repr=False)
+    # the role matches of the last text scanned: three stages scan each article's text
+    _role_scan: tuple[str, list[re.Match[str]]] | None = field(default=None, repr=False)
 
     def named_pattern(self) -> re.Pattern[str]:
         """Return the regex matching every name and alias (case-sensitive, first letter free)."""
         if self._named_re is None:
             self._named_re = _alternation(self.named, case_free_first=True)
         return self._named_re
+
+    def role(self, surface: str) -> Role:
+        """Return the role a ``role_pattern`` match names: its spaces and apostrophes may vary."""
+        key = " ".join(surface.lower().split())
+        for variant in (key, key.replace("’", "'"), key.replace("'", "’")):
+            if variant in self.roles:
+                return self.roles[variant]
+        raise KeyError(surface)
+
+    def role_matches(self, text: str) -> list[re.Match[str]]:
+        """Return every ``role_pattern`` match in ``text`` (the last text's are remembered)."""
+        if self._role_scan is None or self._role_scan[0] is not text:
+            self._role_scan = (text, list(self.role_pattern().finditer(text)))
+        return self._role_scan[1]
 
     def role_pattern(self) -> re.Pattern[str]:
         """Return the case-insensitive regex matching every role phrase."""
@@ -192,7 +208,7 @@ def surface_key(found: str, table: Container[str]) -> str:
 
 def code_title(title: str, dictionary: ActorDictionary) -> tuple[str | None, str | None]:
     """Return (country, sector) for a title such as "Iranian opposition leader"."""
-    roles = [dictionary.roles[m.group().lower()] for m in dictionary.role_pattern().finditer(title)]
+    roles = [dictionary.role(m.group()) for m in dictionary.role_pattern().finditer(title)]
     titles = [role for role in roles if role.use == "title"]
     sector = titles[-1].sector if titles else None  # the head of the title is its last role
     groups = [role.sector for role in roles if role.use == "group" and role.sector]
@@ -247,7 +263,7 @@ SPEAKS_FOR = frozenset(
 def is_generic(text: str, dictionary: ActorDictionary) -> bool:
     """Return True for a role with at most a country before it ("Regime", "Iranian Regime")."""
     roles = [m for m in dictionary.role_pattern().finditer(text) if m.end() == len(text.rstrip())]
-    if not roles or dictionary.roles[roles[-1].group().lower()].use != "group":
+    if not roles or dictionary.role(roles[-1].group()).use != "group":
         return False
     prefix = text[: roles[-1].start()].strip()
     if prefix in dictionary.named and roles[-1].group().istitle():

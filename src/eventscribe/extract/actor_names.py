@@ -259,7 +259,7 @@ def _code_org_name(name: str, dictionary: ActorDictionary) -> tuple[str | None, 
         if modifier
         else None
     )
-    roles = [dictionary.roles[m.group().lower()] for m in dictionary.role_pattern().finditer(name)]
+    roles = [dictionary.role(m.group()) for m in dictionary.role_pattern().finditer(name)]
     groups = [role for role in roles if role.use == "group"]
     return country, groups[-1].sector if groups else None
 

@@ -83,8 +83,8 @@ _NOT_NAMES = frozenset({"DATE", "TIME", "GPE", "LOC", "NORP", "CARDINAL", "ORDIN
 def _names_after_titles(doc: Doc, dictionary: ActorDictionary, title_words: set[str]) -> list[Span]:
     """Find "chairperson Roseline Odede" when the tagger did not see a PERSON."""
     names = []
-    for match in dictionary.role_pattern().finditer(doc_text(doc)):
-        if dictionary.roles[match.group().lower()].use != "title":
+    for match in dictionary.role_matches(doc_text(doc)):
+        if dictionary.role(match.group()).use != "title":
             continue
         title = tokens_at(doc, match.start(), match.end())
         if title is None:
@@ -190,7 +190,7 @@ def _title_roles(dictionary: ActorDictionary) -> list[Role]:
 
 def _has_title_role(text: str, dictionary: ActorDictionary) -> bool:
     roles = dictionary.role_pattern().finditer(text)
-    return any(dictionary.roles[m.group().lower()].use == "title" for m in roles)
+    return any(dictionary.role(m.group()).use == "title" for m in roles)
 
 
 def _title_after(span: Span, dictionary: ActorDictionary) -> Span | None:

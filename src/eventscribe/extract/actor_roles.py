@@ -23,8 +23,8 @@ def group_mentions(
 ) -> list[Mention]:
     """Find generic actors ("security forces", "the regime"), each coded by its role."""
     mentions = []
-    for match in dictionary.role_pattern().finditer(doc_text(doc)):
-        role = dictionary.roles[match.group().lower()]
+    for match in dictionary.role_matches(doc_text(doc)):
+        role = dictionary.role(match.group())
         if role.use != "group" or not _is_head_noun(doc, match.start(), match.end()):
             continue
         start, country = _modifier_before(doc_text(doc), match.start(), dictionary)
@@ -51,8 +51,8 @@ def post_mentions(doc: Doc, dictionary: ActorDictionary) -> list[Mention]:
     """
     mentions = []
     text = doc_text(doc)
-    for match in dictionary.role_pattern().finditer(text):
-        role = dictionary.roles[match.group().lower()]
+    for match in dictionary.role_matches(text):
+        role = dictionary.role(match.group())
         if role.use != "title" or not _is_head_noun(doc, match.start(), match.end()):
             continue
         start, country = _modifier_before(text, match.start(), dictionary)

@@ -13,6 +13,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from eventscribe.parse import doc_text
 from eventscribe.records import Count
 
 if TYPE_CHECKING:
@@ -360,7 +361,7 @@ def _mention(head: Token, *, previous: list[CountMention]) -> CountMention | Non
     if noun is not None and noun.i > last.i and _shown(noun):
         last = noun
     start, end = phrase[0].idx, last.idx + len(last.text)
-    text = head.doc.text[start:end]
+    text = doc_text(head.doc)[start:end]
     count = Count(value=count.value, min=count.min, max=count.max, text=text)
     return CountMention(category=category, count=count, start=start, end=end)
 

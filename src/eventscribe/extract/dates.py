@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from eventscribe.parse import doc_text
 from eventscribe.records import DatePrecision
 
 if TYPE_CHECKING:
@@ -295,7 +296,7 @@ def find_dates(doc: Doc, *, published: datetime.date | None) -> list[DateMention
                 value = _forward(span.text, value, published=published)
             if len(span) and (ent.label_ == "DATE" or value is not None):
                 found.append(_mention(span.text, span.start_char, value))
-    for match in _EXTRA.finditer(doc.text):
+    for match in _EXTRA.finditer(doc_text(doc)):
         value = resolve_date(match[0], published=published)
         found.append(_mention(match[0], match.start(), value))
     return _without_overlaps(found)

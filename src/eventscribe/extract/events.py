@@ -69,6 +69,7 @@ from eventscribe.extract.triggers import (
     score_sentence,
     split_segments,
 )
+from eventscribe.parse import doc_text
 from eventscribe.records import Actor, Event, Evidence, Place, Quote, make_event_id
 
 # Re-exported: callers and tests import these from here.
@@ -506,7 +507,7 @@ def _to_event(d: Draft, event_id: str) -> Event:
         injuries=d.counts.get("injuries"),
         arrests=d.counts.get("arrests"),
         participants=d.counts.get("participants"),
-        evidence=Evidence(text=d.segment.span.doc.text[start:end], start=start, end=end),
+        evidence=Evidence(text=doc_text(d.segment.span.doc)[start:end], start=start, end=end),
         claimed_by=d.claimed_by,
         confidence=event_confidence(d),
     )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from eventscribe.gazetteer import GazEntry, Gazetteer, fold_name, prior
+from eventscribe.parse import doc_text
 from eventscribe.records import Place, Precision
 
 if TYPE_CHECKING:
@@ -113,12 +114,12 @@ class _Mention:
 def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
     """Return every place mention in ``doc``, in text order, resolved at article level."""
     mentions = _entity_mentions(doc, gazetteer)
-    mentions = _merge(mentions, _dateline_mentions(doc.text, gazetteer))
+    mentions = _merge(mentions, _dateline_mentions(doc_text(doc), gazetteer))
     mentions = _merge(mentions, _demonym_mentions(doc, gazetteer, mentions))
     mentions = _merge(mentions, _recovered_mentions(doc, gazetteer, mentions))
     mentions = _merge(mentions, _organisation_mentions(doc, gazetteer, mentions))
     mentions = _merge(mentions, _repeat_mentions(doc, mentions))
-    _link_qualifiers(mentions, doc.text)
+    _link_qualifiers(mentions, doc_text(doc))
     _resolve(mentions)
     return [_to_place(m) for m in mentions if m.choice is not None]
 
@@ -386,6 +387,9 @@ def _demonym_mentions(doc: Doc, gazetteer: Gazetteer, taken: Sequence[_Mention])
 
 
 def _demonym_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, GazEntry | None]:
+    first = doc[i]
+    if not (first.text[:1].isupper() and first.is_alpha):  # most tokens: no span to build
+        return 0, None
     for size in (2, 1):
         words = doc[i : i + size]
         if len(words) == size and all(t.text[:1].isupper() and t.is_alpha for t in words):
@@ -401,7 +405,7 @@ def _repeat_mentions(doc: Doc, mentions: Sequence[_Mention]) -> list[_Mention]:
     entity_at = {i: ent for ent in doc.ents for i in range(ent.start_char, ent.end_char)}
     found = []
     for text, source in {m.text: m for m in mentions if m.kind == "entity"}.items():
-        for match in re.finditer(rf"(?<![\w-]){re.escape(text)}(?![\w-])", doc.text):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(text)}(?![\w-])", doc_text(doc)):
             host = entity_at.get(match.start())
             if match.start() in covered or (host is not None and host.text != text):
                 continue
