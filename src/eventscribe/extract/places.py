@@ -120,7 +120,97 @@ def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
     mentions = _merge(mentions, _repeat_mentions(doc, mentions))
     _link_qualifiers(mentions, doc.text)
     _resolve(mentions)
-    return [_to_place(m) for m in mentions if m.choice is not None]
+    places = [_to_place(m) for m in mentions if m.choice is not None]
+    return sorted(places + _unresolved_places(doc, gazetteer, places), key=_text_order)
+
+
+def _text_order(place: Place) -> tuple[int, int]:
+    return place.start, place.end
+
+
+# ---------------------------------------------------------------- places the gazetteer lacks
+
+
+def _unresolved_places(doc: Doc, gazetteer: Gazetteer, found: Sequence[Place]) -> list[Place]:
+    """Return the villages, districts and neighbourhoods that the gazetteer does not hold.
+
+    A span counts when the tagger calls it GPE/LOC or a cue says place ("the village of
+    Sharifah", "in Rangae district"); it gets the point of the nearest resolved place of its
+    sentence (else of the sentence's country), at that place's precision, and no GeoNames id:
+    a coder would put "Sharifah in western Palmyra" at Palmyra.
+    """
+    taken = [(p.start, p.end) for p in found]
+    spans: list[tuple[int, int]] = []
+    for start, end in _unknown_spans(doc, gazetteer):
+        first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        if not any(a < last and first < b for a, b in taken + spans):
+            spans.append((first, last))
+    return [_borrowed(doc, a, b, found) for a, b in spans]
+
+
+def _unknown_spans(doc: Doc, gazetteer: Gazetteer) -> Iterator[tuple[int, int]]:
+    """Yield token ranges of GPE/LOC entities and cued proper nouns with no gazetteer entry."""
+    for ent in doc.ents:  # a LOC the gazetteer lacks is a park or a square more often than not
+        if ent.label_ == "GPE" and "\n" not in ent.text and len(ent) <= MAX_PLACE_TOKENS:
+            for start, end in _comma_parts(ent):
+                start = _skip_determiners(doc, start, end)
+                if start < end and _is_unknown(doc, start, end, gazetteer):
+                    yield start, end
+    for start, end, label in _loose_spans(doc):
+        cued = label in ("", "PERSON", "ORG", "NORP") and _strong_cue(doc, start, end)
+        if cued and _is_unknown(doc, start, end, gazetteer):
+            yield start, _with_type_word(doc, end)
+
+
+def _skip_determiners(doc: Doc, start: int, end: int) -> int:
+    while start < end and (doc[start].lower_ == "the" or _is_direction(doc[start].text)):
+        start += 1
+    return start
+
+
+def _is_unknown(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    words = doc[start:end]
+    if not words.text[:1].isupper() or (words.text.isupper() and len(words.text) <= 3):
+        return False
+    if gazetteer.demonym(words.text) is not None or words[0].lower_ in CALENDAR_WORDS:
+        return False
+    return not gazetteer.candidates(words.text)
+
+
+def _strong_cue(doc: Doc, start: int, end: int) -> bool:
+    """Say whether the words around a name say it is a place: "village of X", "X district"."""
+    if end < len(doc) and doc[end].lower_ in TYPE_WORDS and doc[end].lower_ != "state":
+        return True
+    before = doc[start - 1].lower_ if start > 0 else ""
+    return before == "of" and start > 1 and doc[start - 2].lower_ in _SETTLEMENT_NOUNS
+
+
+_SETTLEMENT_NOUNS = frozenset({
+    "city", "town", "village", "villages", "province", "district", "districts", "region",
+    "neighbourhood", "neighborhood", "suburb", "suburbs", "outskirts", "area", "county",
+    "governorate", "towns", "cities", "camp", "island",
+})  # fmt: skip
+
+
+def _with_type_word(doc: Doc, end: int) -> int:
+    return end + 1 if end < len(doc) and doc[end].lower_ in TYPE_WORDS else end
+
+
+def _borrowed(doc: Doc, start: int, end: int, found: Sequence[Place]) -> Place:
+    """Return an unresolved place at the point of its sentence's nearest resolved place."""
+    sent = doc.char_span(start, end, alignment_mode="expand")
+    lo, hi = (sent.sent.start_char, sent.sent.end_char) if sent is not None else (start, end)
+    inside = [p for p in found if lo <= p.start < hi and p.lat is not None]
+    precise = [p for p in inside if p.feature != "country"] or inside
+    host = min(precise, key=lambda p: abs(p.start - start), default=None)
+    text = doc.text[start:end]
+    if host is None:
+        return Place(name=text, text=text, start=start, end=end, confidence=0.2)
+    return Place(
+        name=text, text=text, start=start, end=end, lat=host.lat, lon=host.lon,
+        admin1=host.admin1, admin2=host.admin2, country=host.country, precision=host.precision,
+        confidence=round(0.5 * host.confidence, 3),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- detection
