@@ -179,7 +179,7 @@ def _unspanned(place: Place | None, seg: Segment) -> Place | None:
     if place is None:
         return None
     named = place.text.casefold().replace(".", "") == place.name.casefold()
-    if seg.start <= place.start < seg.end and (named or place.feature != "country"):
+    if seg.start <= place.start < place.end <= seg.end and (named or place.feature != "country"):
         return place
     return replace(place, text="", start=0, end=0)
 
