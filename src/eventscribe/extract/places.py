@@ -69,10 +69,11 @@ LOCATIVES = frozenset({
 OF_PLACE_NOUNS = frozenset({
     "capital", "city", "town", "village", "province", "region", "state", "district",
     "outskirts", "suburbs", "countryside", "south", "north", "east", "west", "centre",
-    "center", "part", "parts", "streets", "residents", "people",
+    "center", "part", "parts", "streets", "residents", "people", "sector", "governorate",
+    "stronghold", "heart", "edge", "neighbourhood", "neighborhood",
 })  # fmt: skip
 MISTAGGED_LABELS = frozenset({
-    "PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "FAC"
+    "PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "FAC", "LANGUAGE"
 })  # fmt: skip
 MIN_CUED_POPULATION = 10_000
 CALENDAR_WORDS = frozenset({
@@ -151,11 +152,16 @@ def _unresolved_places(doc: Doc, gazetteer: Gazetteer, found: Sequence[Place]) -
 def _unknown_spans(doc: Doc, gazetteer: Gazetteer) -> Iterator[tuple[int, int]]:
     """Yield token ranges of GPE/LOC entities and cued proper nouns with no gazetteer entry."""
     for ent in doc.ents:  # a LOC the gazetteer lacks is a park or a square more often than not
-        if ent.label_ == "GPE" and "\n" not in ent.text and len(ent) <= MAX_PLACE_TOKENS:
+        site = ent.label_ in ("LOC", "FAC", "ORG") and ent[-1].lower_ in SITE_WORDS
+        if (ent.label_ == "GPE" or site) and "\n" not in ent.text and len(ent) <= MAX_PLACE_TOKENS:
             for start, end in _comma_parts(ent):
                 start = _skip_determiners(doc, start, end)
                 if start < end and _is_unknown(doc, start, end, gazetteer):
                     yield start, end
+        elif ent.label_ in MISTAGGED_LABELS | {"LOC"} and _strong_cue(doc, ent.start, ent.end):
+            start = _skip_determiners(doc, ent.start, ent.end)  # "the Al-Maalif neighbourhood"
+            if start < ent.end and _is_unknown(doc, start, ent.end, gazetteer):
+                yield start, _with_type_word(doc, ent.end)
     for start, end, label in _loose_spans(doc):
         cued = label in ("", "PERSON", "ORG", "NORP") and _strong_cue(doc, start, end)
         if cued and _is_unknown(doc, start, end, gazetteer):
@@ -174,17 +180,36 @@ def _is_unknown(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
         return False
     if gazetteer.demonym(words.text) is not None or words[0].lower_ in CALENDAR_WORDS:
         return False
+    if words[0].lower_ in TYPE_WORDS or words[0].lower_ in SITE_WORDS:
+        return False  # "State", "District 9": a type word is not a name
+    if any(t.lower_ in _BODY_WORDS for t in words):
+        return False  # "Tucson Unified School District" is a school board
     return not gazetteer.candidates(words.text)
 
 
 def _strong_cue(doc: Doc, start: int, end: int) -> bool:
     """Say whether the words around a name say it is a place: "village of X", "X district"."""
-    if end < len(doc) and doc[end].lower_ in TYPE_WORDS and doc[end].lower_ != "state":
+    after = doc[end].lower_ if end < len(doc) else ""
+    if (after in TYPE_WORDS and after != "state") or after in _AREA_WORDS:
         return True
     before = doc[start - 1].lower_ if start > 0 else ""
     return before == "of" and start > 1 and doc[start - 2].lower_ in _SETTLEMENT_NOUNS
 
 
+# The last word of a LOC/FAC/ORG entity that makes it a place events happen at
+# ("the Jazal Mountains", "Deir Ezzor Governorate", "T-4 Military Airport"), not a park or a firm.
+SITE_WORDS = frozenset({
+    "mountains", "mountain", "governorate", "district", "province", "region", "valley",
+    "plateau", "hill", "hills", "heights", "farms", "fields", "countryside", "quarter",
+    "suburb", "neighbourhood", "neighborhood", "village", "camp", "airport", "airbase",
+    "township", "county", "municipality", "prefecture", "oblast", "state",
+})  # fmt: skip
+# Words that make a "district" or "state" an institution rather than a place.
+_BODY_WORDS = frozenset({
+    "school", "schools", "unified", "police", "court", "council", "university", "college",
+    "department", "bank", "company", "authority", "board", "party", "hospital", "church",
+    "assembly", "government", "ministry", "office", "secretary",
+})  # fmt: skip
 _SETTLEMENT_NOUNS = frozenset({
     "city", "town", "village", "villages", "province", "district", "districts", "region",
     "neighbourhood", "neighborhood", "suburb", "suburbs", "outskirts", "area", "county",
@@ -192,8 +217,15 @@ _SETTLEMENT_NOUNS = frozenset({
 })  # fmt: skip
 
 
+# Words after a name that make it a place without making it a division ("in Sani area").
+_AREA_WORDS = frozenset({
+    "area", "sector", "camp", "neighbourhood", "neighborhood", "lga", "suburb", "quarter",
+})  # fmt: skip
+
+
 def _with_type_word(doc: Doc, end: int) -> int:
-    return end + 1 if end < len(doc) and doc[end].lower_ in TYPE_WORDS else end
+    after = doc[end].lower_ if end < len(doc) else ""
+    return end + 1 if after in TYPE_WORDS or after in _AREA_WORDS else end
 
 
 def _borrowed(doc: Doc, start: int, end: int, found: Sequence[Place]) -> Place:
@@ -314,6 +346,8 @@ def _recovered_mentions(
     for _ in range(2):
         for start, end, label in _loose_spans(doc):
             mention = _span_mention(doc, start, end, gazetteer, untagged=not label, strict=True)
+            if mention is None and _strong_cue(doc, start, end):  # "the city of Kismaayo"
+                mention = _span_mention(doc, start, end, gazetteer, untagged=not label)
             if label and label != "FAC" and end - start == 1:
                 mention = _with_old_names(doc, start, gazetteer, mention)
             if mention is None or any(
