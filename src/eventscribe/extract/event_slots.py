@@ -280,6 +280,8 @@ def _is_whole_entity(root: Token, place: Place) -> bool:
 
 
 def _precision(place: Place) -> str:
+    if place.feature == "continent":
+        return "continent"  # too coarse to say where an event happened
     return place.precision or ("country" if place.feature == "country" else "city")
 
 

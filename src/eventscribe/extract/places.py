@@ -233,6 +233,7 @@ def _borrowed(doc: Doc, start: int, end: int, found: Sequence[Place]) -> Place:
     sent = doc.char_span(start, end, alignment_mode="expand")
     lo, hi = (sent.sent.start_char, sent.sent.end_char) if sent is not None else (start, end)
     inside = [p for p in found if lo <= p.start < hi and p.lat is not None]
+    inside = [p for p in inside if p.feature != "continent"]
     precise = [p for p in inside if p.feature != "country"] or inside
     host = min(precise, key=lambda p: abs(p.start - start), default=None)
     text = doc.text[start:end]
@@ -665,8 +666,8 @@ def _to_place(m: _Mention) -> Place:
     return Place(
         name=c.name, text=m.text, start=m.start, end=m.end, geonames_id=c.geonames_id,
         lat=c.lat, lon=c.lon, admin1=c.admin1 if c.feature != "country" else None,
-        admin2=c.admin2, country=c.country, feature=c.feature,
-        precision=PRECISIONS[c.feature], confidence=m.confidence,
+        admin2=c.admin2, country=c.country or None, feature=c.feature,
+        precision=PRECISIONS.get(c.feature), confidence=m.confidence,
     )  # fmt: skip
 
 
