@@ -228,10 +228,17 @@ def _with_type_word(doc: Doc, end: int) -> int:
     return end + 1 if after in TYPE_WORDS or after in _AREA_WORDS else end
 
 
+def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Return the character bounds of the sentence around a span (the text when unparsed)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not doc.has_annotation("SENT_START"):
+        return 0, len(doc.text)
+    return span.sent.start_char, span.sent.end_char
+
+
 def _borrowed(doc: Doc, start: int, end: int, found: Sequence[Place]) -> Place:
     """Return an unresolved place at the point of its sentence's nearest resolved place."""
-    sent = doc.char_span(start, end, alignment_mode="expand")
-    lo, hi = (sent.sent.start_char, sent.sent.end_char) if sent is not None else (start, end)
+    lo, hi = _sentence_bounds(doc, start, end)
     inside = [p for p in found if lo <= p.start < hi and p.lat is not None]
     inside = [p for p in inside if p.feature != "continent"]
     precise = [p for p in inside if p.feature != "country"] or inside
