@@ -55,7 +55,7 @@ KIND_CONFIDENCE = {
 # Organisation words that name the place they are in ("Tehran University", "Kano State Police").
 ORG_PLACE_WORDS = frozenset({
     "university", "college", "polytechnic", "airport", "bazaar", "police", "municipality",
-    "council",
+    "council", "department", "ministry", "court", "sheriff", "hospital", "government",
 })  # fmt: skip
 # A city this big is named often enough to trust weak evidence: a place inside an organisation
 # name ("Cairo University"; "Columbia University" is not in Columbia, SC, unless the article
@@ -465,7 +465,9 @@ def _organisation_mentions(
             mention.candidates = [
                 c
                 for c in mention.candidates
-                if (c.name, c.country, c.feature) in named or c.population >= MEGACITY
+                if (c.name, c.country, c.feature) in named
+                or c.population >= MEGACITY
+                or c.feature in ("admin1", "country")  # "the Kentucky Department of ..."
             ]
             if mention.candidates:
                 mentions.append(mention)
