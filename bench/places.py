@@ -214,7 +214,9 @@ def run_toponyms(
     docs: list[Doc], nlp: Any, gazetteer: Any, *, verbose: bool
 ) -> dict[str, TopoScore]:
     """Return the scores per half ("tune", "held", "all")."""
+    t0 = time.perf_counter()
     parsed = list(nlp.pipe(d.text for d in docs))
+    print(f"  parse: {(time.perf_counter() - t0) / len(docs) * 1e3:.1f} ms per document")
     halves = {"tune": TopoScore(), "held": TopoScore(), "all": TopoScore()}
     for doc, spacy_doc in zip(docs, parsed, strict=True):
         t0 = time.perf_counter()
@@ -399,6 +401,7 @@ def main() -> None:
                         choices=["trnews", "geovirus", "events", "handwritten"])  # fmt: skip
     parser.add_argument("--corpora", type=Path, default=CORPORA)
     parser.add_argument("--verbose", action="store_true", help="print errors (tuning half only)")
+    parser.add_argument("--model", default=None, help="spaCy pipeline for the toponym sets")
     parser.add_argument("--limit", type=int, default=None, help="event sentences to run (all)")
     args = parser.parse_args()
     readers: dict[str, Callable[[], list[Doc]]] = {
@@ -408,7 +411,8 @@ def main() -> None:
     }
     toponym_sets = [s for s in args.sets if s in readers]
     if toponym_sets:
-        nlp, gazetteer = load_nlp(), load_gazetteer()
+        nlp = load_nlp(args.model) if args.model else load_nlp()
+        gazetteer = load_gazetteer()
         for name in toponym_sets:
             _print_table(
                 f"toponyms: {name}",
