@@ -158,12 +158,12 @@ def _unknown_spans(doc: Doc, gazetteer: Gazetteer) -> Iterator[tuple[int, int]]:
                 start = _skip_determiners(doc, start, end)
                 if start < end and _is_unknown(doc, start, end, gazetteer):
                     yield start, end
-        elif ent.label_ in MISTAGGED_LABELS | {"LOC"} and _strong_cue(doc, ent.start, ent.end):
+        elif ent.label_ in _CUED_LABELS and _strong_cue(doc, ent.start, ent.end):
             start = _skip_determiners(doc, ent.start, ent.end)  # "the Al-Maalif neighbourhood"
             if start < ent.end and _is_unknown(doc, start, ent.end, gazetteer):
                 yield start, _with_type_word(doc, ent.end)
     for start, end, label in _loose_spans(doc):
-        cued = label in ("", "PERSON", "ORG", "NORP") and _strong_cue(doc, start, end)
+        cued = label in ("", "PERSON", "ORG") and _strong_cue(doc, start, end)
         if cued and _is_unknown(doc, start, end, gazetteer):
             yield start, _with_type_word(doc, end)
 
@@ -204,6 +204,9 @@ SITE_WORDS = frozenset({
     "suburb", "neighbourhood", "neighborhood", "village", "camp", "airport", "airbase",
     "township", "county", "municipality", "prefecture", "oblast", "state",
 })  # fmt: skip
+# Entities that a place cue turns into a place ("the Al-Maalif neighbourhood"); not NORP:
+# "a mainly Sunni neighbourhood" names who lives there.
+_CUED_LABELS = (MISTAGGED_LABELS - {"NORP"}) | {"LOC"}
 # Words that make a "district" or "state" an institution rather than a place.
 _BODY_WORDS = frozenset({
     "school", "schools", "unified", "police", "court", "council", "university", "college",
