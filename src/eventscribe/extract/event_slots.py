@@ -1,9 +1,12 @@
 """Fill an event draft's slots: roles, date, place, counts and how it is mentioned.
 
 Location: the place the event's own "in/at X" names (on the trigger, its object, or the verb
-of a subject trigger) wins over the sentence's other places, which win over the article's
-focus place; "from X" is an origin, a demonym modifying a noun is a setting only when the
-sentence names no other place, and where an official speaker sits never is. Dates and places
+of a subject trigger) wins over the sentence's other places, and the narrowest place around
+it wins over the one that only locates it ("the village of Sharifah in western Palmyra");
+"from X" is an origin, a demonym modifying a noun ("the Syrian Arab Army") names an actor,
+and where an official speaker sits never is. Only when the sentence names no place does the
+event take the article's focus place, with its precision and no span (text "", start = end
+= 0). Dates and places
 owned by another trigger in the sentence are left to it. Counts go to the event type each
 figure most likely belongs to.
 """

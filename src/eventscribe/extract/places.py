@@ -164,6 +164,7 @@ def _unknown_spans(doc: Doc, gazetteer: Gazetteer) -> Iterator[tuple[int, int]]:
                 yield start, _with_type_word(doc, ent.end)
     for start, end, label in _loose_spans(doc):
         cued = label in ("", "PERSON", "ORG") and _strong_cue(doc, start, end)
+        cued = cued or (label == "NORP" and _of_cue(doc, start))  # "the village of Sharifah"
         if cued and _is_unknown(doc, start, end, gazetteer):
             yield start, _with_type_word(doc, end)
 
@@ -192,6 +193,11 @@ def _strong_cue(doc: Doc, start: int, end: int) -> bool:
     after = doc[end].lower_ if end < len(doc) else ""
     if (after in TYPE_WORDS and after != "state") or after in _AREA_WORDS:
         return True
+    return _of_cue(doc, start)
+
+
+def _of_cue(doc: Doc, start: int) -> bool:
+    """Say whether a settlement noun and "of" come before token ``start`` ("town of X")."""
     before = doc[start - 1].lower_ if start > 0 else ""
     return before == "of" and start > 1 and doc[start - 2].lower_ in _SETTLEMENT_NOUNS
 
