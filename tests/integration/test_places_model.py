@@ -98,3 +98,41 @@ def test_load_is_fast_once_built(gazetteer: Gazetteer) -> None:
     start = time.perf_counter()
     load_gazetteer(cache_dir=gazetteer.path.parent)
     assert time.perf_counter() - start < 1.0
+
+
+def _event_places(nlp, gazetteer: Gazetteer, text: str) -> list[tuple[str, Place | None]]:  # type: ignore[no-untyped-def]
+    from eventscribe.extract.counts import find_counts
+    from eventscribe.extract.events import extract_events, load_lexicon
+    from eventscribe.extract.places import focus_place
+
+    doc = nlp(text)
+    places = find_places(doc, gazetteer=gazetteer)
+    events = extract_events(
+        doc, article_key="k", published=None, lexicon=load_lexicon(), actors=[],
+        places=places, quotes=[], dates=[], fallback_place=focus_place(places),
+        counts=[m for sent in doc.sents for m in find_counts(sent)],
+    )  # fmt: skip
+    return [(e.type, e.location) for e in events]
+
+
+def test_event_location_is_the_place_the_sentence_names(nlp, gazetteer: Gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Government forces shelled the village of Sharifah in western Homs, killing four civilians."
+    )
+    [(kind, place)] = _event_places(nlp, gazetteer, text)
+    assert kind == "ASSAULT" and place is not None
+    assert text[place.start : place.end] == "Sharifah" and place.geonames_id is None
+    assert place.country == "SYR" and place.lat is not None  # at Homs, the place it lies in
+    text = "The Syrian Arab Army launched a powerful assault in the Deir Ezzor Governorate."
+    [(_, place)] = _event_places(nlp, gazetteer, text)
+    assert place is not None and place.feature == "admin1" and place.country == "SYR"
+    assert text[place.start : place.end].startswith("Deir Ezzor")  # not the demonym "Syrian"
+
+
+def test_an_event_whose_sentence_names_no_place_has_the_focus_place_without_a_span(
+    nlp, gazetteer: Gazetteer
+) -> None:  # type: ignore[no-untyped-def]
+    text = "Police fired tear gas at protesters in Lagos. Officers later arrested 20 people."
+    located = [place for _, place in _event_places(nlp, gazetteer, text)]
+    assert all(p is not None and p.name == "Lagos" for p in located)
+    assert [p.text for p in located if p is not None] == ["Lagos", "Lagos", ""]

@@ -179,7 +179,10 @@ def test_fallback_place_for_physical_events_only(lexicon: Lexicon) -> None:
     focus = Place(name="Cairo", text="Cairo", start=0, end=0, precision="city")
     assert _extract(doc, lexicon, fallback_place=focus)[0].location is None
     arrest = _doc(NOT_ARREST)
-    assert _extract(arrest, lexicon, fallback_place=focus)[0].location is focus
+    located = _extract(arrest, lexicon, fallback_place=focus)[0].location
+    # the fallback keeps the focus place's name and precision, but no span in this sentence
+    assert located is not None and (located.name, located.precision) == ("Cairo", "city")
+    assert located.text == "" and located.start == located.end
 
 
 def test_quote_speaker_claims_the_event(lexicon: Lexicon) -> None:
@@ -340,7 +343,9 @@ def test_escalation_prefers_the_most_severe() -> None:
     )
 
 
-def test_focus_place_beats_a_bare_mention_of_its_country(lexicon: Lexicon) -> None:
+def test_the_sentence_country_beats_the_article_focus_place(lexicon: Lexicon) -> None:
+    # The location is the place the sentence names, with its span; the focus city of the
+    # article is only the fallback when the sentence names none.
     doc = _doc(ARREST)
     country = Place(
         name="Egypt",
@@ -353,8 +358,10 @@ def test_focus_place_beats_a_bare_mention_of_its_country(lexicon: Lexicon) -> No
     )
     focus = Place(name="Giza", text="Giza", start=0, end=0, country="EGY", precision="city")
     other = Place(name="Gaza", text="Gaza", start=0, end=0, country="PSE", precision="city")
-    assert _extract(doc, lexicon, places=[country], fallback_place=focus)[0].location is focus
+    assert _extract(doc, lexicon, places=[country], fallback_place=focus)[0].location is country
     assert _extract(doc, lexicon, places=[country], fallback_place=other)[0].location is country
+    fallback = _extract(doc, lexicon, places=[], fallback_place=focus)[0].location
+    assert fallback is not None and fallback.name == "Giza" and fallback.text == ""
 
 
 def test_reliability_map_is_monotone_and_keeps_the_drop_threshold() -> None:

@@ -199,3 +199,15 @@ def test_parallel_loads_build_the_index_once(
     for thread in threads:
         thread.join()
     assert len(calls) == 1
+
+
+def test_a_spelling_without_spaces_or_hyphens_still_finds_the_place(tmp_path: Path) -> None:
+    rows = [
+        GazRow(entry=entry("Deir ez-Zor", "city", "SYR", 35.33, 40.14, population=271_800)),
+        GazRow(entry=entry("Beledweyne", "city", "SOM", 4.74, 45.2, population=62_945)),
+    ]
+    write_index(tmp_path / "g.sqlite", rows)
+    gaz = open_gazetteer(tmp_path / "g.sqlite")
+    assert [c.name for c in gaz.candidates("Deir Ezzor")] == ["Deir ez-Zor"]
+    assert [c.name for c in gaz.candidates("Beled Weyne")] == ["Beledweyne"]
+    assert gaz.candidates("Deir") == []  # one word is never squashed into another

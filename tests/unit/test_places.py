@@ -262,3 +262,22 @@ def test_focus_falls_back_to_admin1_then_country_and_ties_by_first_mention() -> 
     tie = [place("France", "country", "FRA", 0), place("Iran", "country", "IRN", 9)]
     assert focus_place(tie).name == "France"  # type: ignore[union-attr]
     assert focus_country(tie) == "FRA"
+
+
+def test_a_village_the_gazetteer_lacks_takes_its_sentence_point(gazetteer: Gazetteer) -> None:
+    text = "Gunmen stormed the village of Sharifah near Kazerun. Later Atlantis was calm."
+    doc = make_doc(text, [("Sharifah", "GPE"), ("Kazerun", "GPE"), ("Atlantis", "LOC")])
+    places = {p.text: p for p in find_places(doc, gazetteer=gazetteer)}
+    village = places["Sharifah"]
+    assert text[village.start : village.end] == "Sharifah"
+    assert (village.geonames_id, village.feature, village.country) == (None, None, "IRN")
+    assert (village.lat, village.lon, village.precision) == (29.62, 51.65, "city")
+    assert village.confidence < places["Kazerun"].confidence
+    assert "Atlantis" not in places  # an unknown LOC is a park or a square as often as not
+
+
+def test_cued_unknown_names_are_places_but_institutions_are_not(gazetteer: Gazetteer) -> None:
+    text = "A bomb hit the Al-Maalif neighbourhood of Tehran. The Kazerun School District closed."
+    doc = make_doc(text, [("Al-Maalif", "LOC"), ("Tehran", "GPE"), ("Kazerun School District", "ORG")])  # fmt: skip
+    found = [(p.text, p.feature) for p in find_places(doc, gazetteer=gazetteer)]
+    assert found == [("Al-Maalif neighbourhood", None), ("Tehran", "city")]

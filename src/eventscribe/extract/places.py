@@ -56,7 +56,7 @@ KIND_CONFIDENCE = {
 # Organisation words that name the place they are in ("Tehran University", "Kano State Police").
 ORG_PLACE_WORDS = frozenset({
     "university", "college", "polytechnic", "airport", "bazaar", "police", "municipality",
-    "council",
+    "council", "department", "ministry", "court", "sheriff", "hospital", "government",
 })  # fmt: skip
 # A city this big is named often enough to trust weak evidence: a place inside an organisation
 # name ("Cairo University"; "Columbia University" is not in Columbia, SC, unless the article
@@ -70,10 +70,11 @@ LOCATIVES = frozenset({
 OF_PLACE_NOUNS = frozenset({
     "capital", "city", "town", "village", "province", "region", "state", "district",
     "outskirts", "suburbs", "countryside", "south", "north", "east", "west", "centre",
-    "center", "part", "parts", "streets", "residents", "people",
+    "center", "part", "parts", "streets", "residents", "people", "sector", "governorate",
+    "stronghold", "heart", "edge", "neighbourhood", "neighborhood",
 })  # fmt: skip
 MISTAGGED_LABELS = frozenset({
-    "PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "FAC"
+    "PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "FAC", "LANGUAGE"
 })  # fmt: skip
 MIN_CUED_POPULATION = 10_000
 CALENDAR_WORDS = frozenset({
@@ -121,7 +122,145 @@ def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
     mentions = _merge(mentions, _repeat_mentions(doc, mentions))
     _link_qualifiers(mentions, doc_text(doc))
     _resolve(mentions)
-    return [_to_place(m) for m in mentions if m.choice is not None]
+    places = [_to_place(m) for m in mentions if m.choice is not None]
+    return sorted(places + _unresolved_places(doc, gazetteer, places), key=_text_order)
+
+
+def _text_order(place: Place) -> tuple[int, int]:
+    return place.start, place.end
+
+
+# ---------------------------------------------------------------- places the gazetteer lacks
+
+
+def _unresolved_places(doc: Doc, gazetteer: Gazetteer, found: Sequence[Place]) -> list[Place]:
+    """Return the villages, districts and neighbourhoods that the gazetteer does not hold.
+
+    A span counts when the tagger calls it GPE/LOC or a cue says place ("the village of
+    Sharifah", "in Rangae district"); it gets the point of the nearest resolved place of its
+    sentence (else of the sentence's country), at that place's precision, and no GeoNames id:
+    a coder would put "Sharifah in western Palmyra" at Palmyra.
+    """
+    taken = [(p.start, p.end) for p in found]
+    spans: list[tuple[int, int]] = []
+    for start, end in _unknown_spans(doc, gazetteer):
+        first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        if not any(a < last and first < b for a, b in taken + spans):
+            spans.append((first, last))
+    return [_borrowed(doc, a, b, found) for a, b in spans]
+
+
+def _unknown_spans(doc: Doc, gazetteer: Gazetteer) -> Iterator[tuple[int, int]]:
+    """Yield token ranges of GPE/LOC entities and cued proper nouns with no gazetteer entry."""
+    for ent in doc.ents:  # a LOC the gazetteer lacks is a park or a square more often than not
+        site = ent.label_ in ("LOC", "FAC", "ORG") and ent[-1].lower_ in SITE_WORDS
+        if (ent.label_ == "GPE" or site) and "\n" not in ent.text and len(ent) <= MAX_PLACE_TOKENS:
+            for start, end in _comma_parts(ent):
+                start = _skip_determiners(doc, start, end)
+                if start < end and _is_unknown(doc, start, end, gazetteer):
+                    yield start, end
+        elif ent.label_ in _CUED_LABELS and _strong_cue(doc, ent.start, ent.end):
+            start = _skip_determiners(doc, ent.start, ent.end)  # "the Al-Maalif neighbourhood"
+            if start < ent.end and _is_unknown(doc, start, ent.end, gazetteer):
+                yield start, _with_type_word(doc, ent.end)
+    for start, end, label in _loose_spans(doc):
+        cued = label in ("", "PERSON", "ORG") and _strong_cue(doc, start, end)
+        cued = cued or (label == "NORP" and _of_cue(doc, start))  # "the village of Sharifah"
+        if cued and _is_unknown(doc, start, end, gazetteer):
+            yield start, _with_type_word(doc, end)
+
+
+def _skip_determiners(doc: Doc, start: int, end: int) -> int:
+    while start < end and (doc[start].lower_ == "the" or _is_direction(doc[start].text)):
+        start += 1
+    return start
+
+
+def _is_unknown(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    words = doc[start:end]
+    if not words.text[:1].isupper() or (words.text.isupper() and len(words.text) <= 3):
+        return False
+    if gazetteer.demonym(words.text) is not None or words[0].lower_ in CALENDAR_WORDS:
+        return False
+    if words[0].lower_ in TYPE_WORDS or words[0].lower_ in SITE_WORDS:
+        return False  # "State", "District 9": a type word is not a name
+    if any(t.lower_ in _BODY_WORDS for t in words):
+        return False  # "Tucson Unified School District" is a school board
+    return not gazetteer.candidates(words.text)
+
+
+def _strong_cue(doc: Doc, start: int, end: int) -> bool:
+    """Say whether the words around a name say it is a place: "village of X", "X district"."""
+    after = doc[end].lower_ if end < len(doc) else ""
+    if (after in TYPE_WORDS and after != "state") or after in _AREA_WORDS:
+        return True
+    return _of_cue(doc, start)
+
+
+def _of_cue(doc: Doc, start: int) -> bool:
+    """Say whether a settlement noun and "of" come before token ``start`` ("town of X")."""
+    before = doc[start - 1].lower_ if start > 0 else ""
+    return before == "of" and start > 1 and doc[start - 2].lower_ in _SETTLEMENT_NOUNS
+
+
+# The last word of a LOC/FAC/ORG entity that makes it a place events happen at
+# ("the Jazal Mountains", "Deir Ezzor Governorate", "T-4 Military Airport"), not a park or a firm.
+SITE_WORDS = frozenset({
+    "mountains", "mountain", "governorate", "district", "province", "region", "valley",
+    "plateau", "hill", "hills", "heights", "farms", "fields", "countryside", "quarter",
+    "suburb", "neighbourhood", "neighborhood", "village", "camp", "airport", "airbase",
+    "township", "county", "municipality", "prefecture", "oblast", "state",
+})  # fmt: skip
+# Entities that a place cue turns into a place ("the Al-Maalif neighbourhood"); not NORP:
+# "a mainly Sunni neighbourhood" names who lives there.
+_CUED_LABELS = (MISTAGGED_LABELS - {"NORP"}) | {"LOC"}
+# Words that make a "district" or "state" an institution rather than a place.
+_BODY_WORDS = frozenset({
+    "school", "schools", "unified", "police", "court", "council", "university", "college",
+    "department", "bank", "company", "authority", "board", "party", "hospital", "church",
+    "assembly", "government", "ministry", "office", "secretary",
+})  # fmt: skip
+_SETTLEMENT_NOUNS = frozenset({
+    "city", "town", "village", "villages", "province", "district", "districts", "region",
+    "neighbourhood", "neighborhood", "suburb", "suburbs", "outskirts", "area", "county",
+    "governorate", "towns", "cities", "camp", "island",
+})  # fmt: skip
+
+
+# Words after a name that make it a place without making it a division ("in Sani area").
+_AREA_WORDS = frozenset({
+    "area", "sector", "camp", "neighbourhood", "neighborhood", "lga", "suburb", "quarter",
+})  # fmt: skip
+
+
+def _with_type_word(doc: Doc, end: int) -> int:
+    after = doc[end].lower_ if end < len(doc) else ""
+    return end + 1 if after in TYPE_WORDS or after in _AREA_WORDS else end
+
+
+def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Return the character bounds of the sentence around a span (the text when unparsed)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not doc.has_annotation("SENT_START"):
+        return 0, len(doc.text)
+    return span.sent.start_char, span.sent.end_char
+
+
+def _borrowed(doc: Doc, start: int, end: int, found: Sequence[Place]) -> Place:
+    """Return an unresolved place at the point of its sentence's nearest resolved place."""
+    lo, hi = _sentence_bounds(doc, start, end)
+    inside = [p for p in found if lo <= p.start < hi and p.lat is not None]
+    inside = [p for p in inside if p.feature != "continent"]
+    precise = [p for p in inside if p.feature != "country"] or inside
+    host = min(precise, key=lambda p: abs(p.start - start), default=None)
+    text = doc.text[start:end]
+    if host is None:
+        return Place(name=text, text=text, start=start, end=end, confidence=0.2)
+    return Place(
+        name=text, text=text, start=start, end=end, lat=host.lat, lon=host.lon,
+        admin1=host.admin1, admin2=host.admin2, country=host.country, precision=host.precision,
+        confidence=round(0.5 * host.confidence, 3),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- detection
@@ -225,6 +364,8 @@ def _recovered_mentions(
     for _ in range(2):
         for start, end, label in _loose_spans(doc):
             mention = _span_mention(doc, start, end, gazetteer, untagged=not label, strict=True)
+            if mention is None and _strong_cue(doc, start, end):  # "the city of Kismaayo"
+                mention = _span_mention(doc, start, end, gazetteer, untagged=not label)
             if label and label != "FAC" and end - start == 1:
                 mention = _with_old_names(doc, start, gazetteer, mention)
             if mention is None or any(
@@ -334,7 +475,9 @@ def _organisation_mentions(
             mention.candidates = [
                 c
                 for c in mention.candidates
-                if (c.name, c.country, c.feature) in named or c.population >= MEGACITY
+                if (c.name, c.country, c.feature) in named
+                or c.population >= MEGACITY
+                or c.feature in ("admin1", "country")  # "the Kentucky Department of ..."
             ]
             if mention.candidates:
                 mentions.append(mention)
@@ -545,8 +688,8 @@ def _to_place(m: _Mention) -> Place:
     return Place(
         name=c.name, text=m.text, start=m.start, end=m.end, geonames_id=c.geonames_id,
         lat=c.lat, lon=c.lon, admin1=c.admin1 if c.feature != "country" else None,
-        admin2=c.admin2, country=c.country, feature=c.feature,
-        precision=PRECISIONS[c.feature], confidence=m.confidence,
+        admin2=c.admin2, country=c.country or None, feature=c.feature,
+        precision=PRECISIONS.get(c.feature), confidence=m.confidence,
     )  # fmt: skip
 
 
