@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument(
         "--classifier", action="store_true", help="Also score the classifier alone."
     )
+    parser.add_argument("--weights", type=Path, help="Another trained classifier file to use.")
     args = parser.parse_args()
     models = load_models()
     if args.weights is not None:

@@ -574,14 +574,16 @@ def serve(
 @click.option(
     "--labels",
     type=click.Path(exists=True, dir_okay=False),
-    default="data/real/events/train.jsonl",
-    show_default=True,
-    help="Labelled sentences (JSONL) the map is fitted on.",
+    multiple=True,
+    help="Labelled sentences (JSONL) the map is fitted on; repeat for several folds "
+    "[default: data/real/events/train.jsonl].",
 )
 @click.option(
     "--weights",
     type=click.Path(exists=True, dir_okay=False),
-    help="Classifier to score them with: one that did not train on them (default: packaged).",
+    multiple=True,
+    help="Classifier to score each --labels file with, in order: one that did not train on "
+    "it (default: the packaged one).",
 )
 @click.option(
     "--report",
@@ -598,7 +600,7 @@ def serve(
     show_default=True,
     help="Where to write the calibration map.",
 )
-def calibrate(labels: str, weights: str | None, report: str, output: str) -> None:
+def calibrate(labels: tuple[str, ...], weights: tuple[str, ...], report: str, output: str) -> None:
     """Fit the confidence calibration map on labelled sentences; print its reliability table."""
     from dataclasses import replace
     from pathlib import Path
@@ -609,14 +611,22 @@ def calibrate(labels: str, weights: str | None, report: str, output: str) -> Non
     from eventscribe.training import calibration_pairs, calibration_report
 
     models = load_models(_settings())
-    fit_models = models
-    if weights:
-        classifier = load_classifier(Path(weights))
-        fit_models = replace(models, classifier=classifier, judge=make_judge(classifier))
-    fitted = calibration_pairs(Path(labels), models=fit_models)
+    labels = labels or ("data/real/events/train.jsonl",)
+    if weights and len(weights) != len(labels):
+        raise click.UsageError("give one --weights per --labels file")
+    scores: list[float] = []
+    right: list[bool] = []
+    for n, path in enumerate(labels):
+        fold_models = models
+        if weights:
+            classifier = load_classifier(Path(weights[n]))
+            fold_models = replace(models, classifier=classifier, judge=make_judge(classifier))
+        fold = calibration_pairs(Path(path), models=fold_models)
+        scores += fold[0]
+        right += fold[1]
     held_out = calibration_pairs(Path(report), models=models)
-    calibrator, text = calibration_report(fitted, held_out)
-    meta = {"events": len(fitted[0]), "right": sum(fitted[1]), "labels": labels}
+    calibrator, text = calibration_report((scores, right), held_out)
+    meta = {"events": len(scores), "right": sum(right), "labels": list(labels)}
     save(calibrator, Path(output), meta=meta)
     click.echo(text)
     click.echo(f"wrote {output}")

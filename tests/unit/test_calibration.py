@@ -1,4 +1,4 @@
-"""Confidence calibration: the isotonic map, the right/wrong rule and the reliability table."""
+"""Confidence calibration: the logistic map, the right/wrong rule and the reliability table."""
 
 from __future__ import annotations
 

@@ -25,6 +25,8 @@ from eventscribe.extract.triggers import Candidate, LexEntry
 
 NONE = "-"
 _UNREAL = frozenset({"negated", "future", "hypothetical"})
+# casualty results and tolls: whether they are an event depends on the article, not the sentence
+_RULED = frozenset({"in-conflict", "result"})
 # PLOVER mode implied by an ACLED sub-event type, for events only the classifier found.
 _MODE_FOR_ACLED = {
     "Peaceful protest": "demo",
@@ -81,13 +83,22 @@ class Leading:
 
     propose_at: float = 0.35  # add the classifier's type from this probability
     lead: float = 0.7  # share of a rule draft's strength taken from the classifier
-    sub_at: float = 0.3  # replace the ACLED sub-event type from this probability
-    fallback_at: float = 0.3  # an article with no event takes its best sentence from here
+    sub_at: float = 0.3  # replace the crosswalk's ACLED sub-event type from this probability
+    keep_trigger_code_below: float = 0.6  # replace a trigger's own ACLED code from this
+    fallback_at: float = 0.4  # an article with no event takes its best sentence from here
 
 
-def propose(view: SentenceView, cands: Sequence[Candidate], *, leading: Leading) -> list[Candidate]:
-    """Return the classifier's candidate when its type has no trigger in the segment."""
+def propose(
+    view: SentenceView, cands: Sequence[Candidate], *, leading: Leading, clause: bool = True
+) -> list[Candidate]:
+    """Return the classifier's candidate when its type has no trigger in the segment.
+
+    ``clause`` says the segment has a verb: a bare name in a list ("• US Senator Marco
+    Rubio") reports nothing by itself, whatever the classifier reads into it.
+    """
     type_, prob = view.best("plover")
+    if not clause:
+        return []
     if prob < leading.propose_at or prob < view.plover.get(NONE, 0.0):
         return []
     if any(c.type == type_ for c in cands):
@@ -116,18 +127,25 @@ def classifier_candidate(
 def weigh(drafts: Sequence[Draft], view: SentenceView, *, leading: Leading) -> None:
     """Move each rule draft's strength toward the classifier's probability of its type."""
     for d in drafts:
-        if "classifier" in d.flags or _UNREAL & set(d.contexts):
-            continue  # the classifier reads what happened; a future march is the rules' call
+        if "classifier" in d.flags or _UNREAL & set(d.contexts) or _RULED & d.flags:
+            continue  # a future march, or a toll in a story of violence: the rules' call
         prob = view.plover.get(d.type, 0.0)
         d.strength = (1 - leading.lead) * d.strength + leading.lead * prob
 
 
 def recode(drafts: Sequence[Draft], view: SentenceView, *, leading: Leading) -> None:
-    """Let the classifier's ACLED sub-event type replace the crosswalk's where it fits."""
+    """Let the classifier's ACLED sub-event type replace the crosswalk's where it fits.
+
+    A code the trigger itself carries ("airstrike", "IED", "ceasefire") is replaced only from
+    ``keep_trigger_code_below``: the crosswalk's defaults (an ASSAULT is an "Attack") from
+    ``sub_at``.
+    """
     for d in drafts:
         if _UNREAL & set(d.contexts):
             continue
-        sub = view.sub_for(d.type, threshold=leading.sub_at)
+        explicit = d.entry_sub is not None and "classifier" not in d.flags
+        threshold = leading.keep_trigger_code_below if explicit else leading.sub_at
+        sub = view.sub_for(d.type, threshold=threshold)
         if sub is not None and _may_replace(d.acled_sub, sub):
             d.acled_sub = sub
 
@@ -152,8 +170,8 @@ def best_reading(
     if not scored:
         return None
     (type_, prob), index = max(scored, key=lambda x: x[0][1])
-    if prob < leading.fallback_at:
-        return None
+    if prob < leading.fallback_at or prob <= views[index].plover.get(NONE, 0.0):
+        return None  # the classifier reads no event in any sentence either
     return index, classifier_candidate(views[index], type_, prob, leading=leading)
 
 

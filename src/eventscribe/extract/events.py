@@ -127,7 +127,7 @@ def extract_events(
         view = judge(seg.span, cands) if judge is not None else None
         if view is not None:
             views.append(view)
-            cands += propose(view, cands, leading=leading)
+            cands += propose(view, cands, leading=leading, clause=_has_verb(seg))
         found = _segment_drafts(cands, seg, index, published, fallback_place, counts)
         if view is not None:
             weigh(found, view, leading=leading)
@@ -144,6 +144,10 @@ def extract_events(
         d.veto *= domain
     events = _to_events(_merge(drafts), article_key=article_key)
     return [e for e in events if e.confidence >= min_confidence]
+
+
+def _has_verb(seg: Segment) -> bool:
+    return any(t.pos_ in ("VERB", "AUX") for t in seg.span)
 
 
 def _segment_drafts(
