@@ -23,7 +23,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from eventscribe.extract.classifier import load_classifier, make_judge
 from eventscribe.extract.triggers import score_sentence
 from eventscribe.pipeline import iter_findings, load_models
 from eventscribe.records import Article, Findings
@@ -103,6 +102,16 @@ HEADS = (
 )
 
 
+def _predict(classifier: Any, doc: Any, lexicon: Any) -> dict[str, list[tuple[str, float]]]:
+    try:
+        result: dict[str, list[tuple[str, float]]] = classifier.predict(
+            doc[:], score_sentence(doc[:], lexicon=lexicon)
+        )
+    except TypeError:  # a classifier from before it read the triggers (to measure old commits)
+        result = classifier.predict(doc[:])
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -115,6 +124,8 @@ def main() -> None:
     args = parser.parse_args()
     models = load_models()
     if args.weights is not None:
+        from eventscribe.extract.classifier import load_classifier, make_judge
+
         classifier = load_classifier(args.weights)
         models = replace(models, classifier=classifier, judge=make_judge(classifier))
     rows = read_rows(args.data)
@@ -134,10 +145,7 @@ def main() -> None:
         report(f"system, {title}", gold, [system_label(f, event_key) for f in findings])
     if args.classifier and models.classifier is not None:
         docs = models.nlp.pipe((r["text"] for r in rows), batch_size=64)
-        ranked = [
-            models.classifier.predict(doc[:], score_sentence(doc[:], lexicon=models.lexicon))
-            for doc in docs
-        ]
+        ranked = [_predict(models.classifier, doc, models.lexicon) for doc in docs]
         for title, gold_key, _, head in HEADS:
             gold = [gold_label(r, gold_key) for r in rows]
             report(f"classifier alone, {title}", gold, [x[head][0][0] for x in ranked])
