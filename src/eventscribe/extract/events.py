@@ -51,6 +51,16 @@ from eventscribe.extract.dates import DateMention
 from eventscribe.extract.domain import article_domain, habitual
 from eventscribe.extract.event_args import ArticleIndex, is_crowd
 from eventscribe.extract.event_drafts import Draft, new_draft
+from eventscribe.extract.event_judge import (
+    LEADING,
+    Leading,
+    SentenceJudge,
+    SentenceView,
+    best_reading,
+    propose,
+    recode,
+    weigh,
+)
 from eventscribe.extract.event_slots import (
     attach_counts,
     count_abductees,
@@ -64,7 +74,6 @@ from eventscribe.extract.triggers import (
     LexEntry,
     Lexicon,
     Segment,
-    SentenceScorer,
     load_lexicon,
     score_sentence,
     split_segments,
@@ -78,7 +87,6 @@ __all__ = [
     "LexEntry",
     "Lexicon",
     "Segment",
-    "SentenceScorer",
     "article_domain",
     "extract_events",
     "habitual",
@@ -103,25 +111,44 @@ def extract_events(
     dates: Sequence[DateMention],
     counts: Sequence[CountMention],
     fallback_place: Place | None = None,
-    scorer: SentenceScorer | None = None,
+    judge: SentenceJudge | None = None,
+    leading: Leading = LEADING,
     min_confidence: float = 0.3,
 ) -> list[Event]:
-    """Detect and code the events an article reports, one record per event."""
+    """Detect and code the events an article reports, one record per event.
+
+    With a ``judge`` (the sentence classifier) the classifier leads: see ``event_judge``.
+    """
     index = ArticleIndex.build(doc, actors=actors, places=places, quotes=quotes, dates=dates)
     segments = split_segments(doc)
     drafts: list[Draft] = []
+    views: list[SentenceView] = []
     for seg in segments:
         cands = score_sentence(seg.span, lexicon=lexicon)
-        if scorer is not None:  # a classifier adds types the lexicon missed, never duplicates
-            cands += [c for c in scorer(seg.span) if c.type not in {d.type for d in cands}]
-        drafts += _segment_drafts(cands, seg, index, published, fallback_place, counts)
-    drafts = _expand_lists(_in_conflict(drafts), segments, index)
+        view = judge(seg.span, cands) if judge is not None else None
+        if view is not None:
+            views.append(view)
+            cands += propose(view, cands, leading=leading, clause=_has_verb(seg))
+        found = _segment_drafts(cands, seg, index, published, fallback_place, counts)
+        if view is not None:
+            weigh(found, view, leading=leading)
+            recode(found, view, leading=leading)
+        drafts += found
+    drafts = _in_conflict(drafts)
+    if not drafts and (best := best_reading(views, leading=leading)) is not None:
+        seg = segments[best[0]]
+        drafts = _segment_drafts([best[1]], seg, index, published, fallback_place, counts)
+    drafts = _expand_lists(drafts, segments, index)
     _escalate_protests(drafts)
     domain = article_domain(doc)
     for d in drafts:
         d.veto *= domain
     events = _to_events(_merge(drafts), article_key=article_key)
     return [e for e in events if e.confidence >= min_confidence]
+
+
+def _has_verb(seg: Segment) -> bool:
+    return any(t.pos_ in ("VERB", "AUX") for t in seg.span)
 
 
 def _segment_drafts(

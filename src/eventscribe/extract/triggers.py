@@ -1,14 +1,13 @@
 """Trigger lexicon, sentence segments and trigger candidates for the events stage.
 
-``score_sentence`` is the seam for recall: a trained classifier can return more
-``Candidate``s (type, mode, score, anchor) for the same span, and ``extract_events`` takes it
-as ``scorer=``.
+``score_sentence`` finds the lexicon's ``Candidate``s (type, mode, score, anchor) in a span;
+the sentence classifier reads them as features and may add its own (``event_judge``).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -78,9 +77,6 @@ class Candidate:
     anchor: int | None  # token index of the syntactic head; None = the sentence root
     tokens: tuple[int, ...] = ()
     entry: LexEntry | None = None
-
-
-SentenceScorer = Callable[[Span], Sequence[Candidate]]
 
 
 def load_lexicon(paths: Sequence[Path] = ()) -> Lexicon:
