@@ -57,8 +57,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
 from eventscribe.errors import ConfigError
-from eventscribe.records import SCHEMA_VERSION, Actor, Count, Event, Place, to_json
-from eventscribe.store.base import StoredEvent
+from eventscribe.records import SCHEMA_VERSION, Actor, Count, Event, Place, StoredEvent, to_json
 
 EXPORT_FORMATS = ("csv", "jsonl", "geojson", "acled", "plover")
 

@@ -190,6 +190,51 @@ class Findings:
     errors: list[StageError] = field(default_factory=list)
 
 
+# --- what the store and the cross-article merge hand each other ---------------------------
+
+
+@dataclass(slots=True, kw_only=True)
+class StoredEvent:
+    """An event as stored, with the article it came from."""
+
+    event: Event
+    article_id: str
+    article_hash: str
+    title: str | None
+    url: str | None
+    source: str | None
+    published: str | None
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class FigureClaim:
+    """One article's figure for an event, with who claims it."""
+
+    value: int | None
+    min: int | None
+    max: int | None
+    text: str
+    claimed_by: str | None  # the claiming actor's name; None: the outlet's own voice
+    article_id: str
+    event_id: str
+    source: str | None  # the outlet
+
+
+@dataclass(slots=True, kw_only=True)
+class EventCluster:
+    """One real-world event: every report of it, why they were merged, and every figure."""
+
+    cluster_id: str
+    events: list[StoredEvent]
+    reasons: list[str] = field(default_factory=list)
+    figures: dict[str, list[FigureClaim]] = field(default_factory=dict)
+
+    @property
+    def article_ids(self) -> list[str]:
+        """Return the ids of the articles that report this event, sorted."""
+        return sorted({member.article_id for member in self.events})
+
+
 def make_event_id(article_key: str, start: int, end: int, type_: str, mode: str | None) -> str:
     """Return a stable event id: the same article, span and type give the same id."""
     digest = content_hash(article_key, str(start), str(end), type_, mode)

@@ -50,11 +50,19 @@ import zlib
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from eventscribe.records import Article, Count, Event, Place, content_hash
-from eventscribe.store.base import StoredEvent
+from eventscribe.records import (
+    Article,
+    Count,
+    Event,
+    EventCluster,
+    FigureClaim,
+    Place,
+    StoredEvent,
+    content_hash,
+)
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -222,35 +230,6 @@ def link_duplicates(
 
 
 # --- events reported by several articles -------------------------------------------------
-
-
-@dataclass(slots=True, frozen=True, kw_only=True)
-class FigureClaim:
-    """One article's figure for an event, with who claims it."""
-
-    value: int | None
-    min: int | None
-    max: int | None
-    text: str
-    claimed_by: str | None  # the claiming actor's name; None: the outlet's own voice
-    article_id: str
-    event_id: str
-    source: str | None  # the outlet
-
-
-@dataclass(slots=True, kw_only=True)
-class EventCluster:
-    """One real-world event: every report of it, why they were merged, and every figure."""
-
-    cluster_id: str
-    events: list[StoredEvent]
-    reasons: list[str] = field(default_factory=list)
-    figures: dict[str, list[FigureClaim]] = field(default_factory=dict)
-
-    @property
-    def article_ids(self) -> list[str]:
-        """Return the ids of the articles that report this event, sorted."""
-        return sorted({member.article_id for member in self.events})
 
 
 def merge_events(events: Sequence[StoredEvent], *, days: int = 2) -> list[EventCluster]:

@@ -39,7 +39,7 @@ from eventscribe.api.shapes import (
     Stats,
 )
 from eventscribe.export import write_export
-from eventscribe.records import to_json
+from eventscribe.records import StoredEvent, to_json
 from eventscribe.store import open_store
 from eventscribe.store.base import (
     ActorQuery,
@@ -48,7 +48,6 @@ from eventscribe.store.base import (
     EventQuery,
     MapPlace,
     QuoteQuery,
-    StoredEvent,
     StoredQuote,
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from eventscribe.errors import ConfigError
+from eventscribe.records import StoredEvent
 from eventscribe.store.base import (
     ActorCount,
     ActorQuery,
@@ -15,7 +16,6 @@ from eventscribe.store.base import (
     QuoteQuery,
     SaveResult,
     Store,
-    StoredEvent,
     StoredQuote,
     StoreStats,
 )

@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self
+from typing import Protocol, Self
 
-from eventscribe.records import Article, Event, Findings, Quote
-
-if TYPE_CHECKING:  # resolve imports this module: only the type checker imports it back
-    from eventscribe.resolve import EventCluster, FigureClaim
+from eventscribe.records import (
+    Article,
+    EventCluster,
+    FigureClaim,
+    Findings,
+    Quote,
+    StoredEvent,
+)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -38,19 +42,6 @@ class EventQuery:
     cluster_id: str | None = None  # events of one cross-article cluster
     limit: int | None = 100
     offset: int = 0
-
-
-@dataclass(slots=True, kw_only=True)
-class StoredEvent:
-    """An event as stored, with the article it came from."""
-
-    event: Event
-    article_id: str
-    article_hash: str
-    title: str | None
-    url: str | None
-    source: str | None
-    published: str | None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -16,10 +16,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from importlib import resources
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from eventscribe.errors import ConfigError, StoreError
-from eventscribe.records import Article, Findings, from_json
+from eventscribe.records import Article, EventCluster, Findings, StoredEvent, from_json
 from eventscribe.store import dialect, rows
 from eventscribe.store.base import (
     COUNT_KEYS,
@@ -36,14 +36,10 @@ from eventscribe.store.base import (
     QuoteQuery,
     Reaction,
     SaveResult,
-    StoredEvent,
     StoredQuote,
     StoreStats,
 )
 from eventscribe.store.rows import stored_event
-
-if TYPE_CHECKING:
-    from eventscribe.resolve import EventCluster
 
 Params = Sequence[Any]
 _MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")

@@ -15,10 +15,22 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eventscribe.errors import ConfigError, StoreError
-from eventscribe.records import Actor, Article, Event, Findings, Place, Quote, from_json, to_json
+from eventscribe.records import (
+    Actor,
+    Article,
+    Event,
+    EventCluster,
+    FigureClaim,
+    Findings,
+    Place,
+    Quote,
+    StoredEvent,
+    from_json,
+    to_json,
+)
 from eventscribe.store.base import (
     ActorCount,
     ArticleSummary,
@@ -27,13 +39,9 @@ from eventscribe.store.base import (
     MapPlace,
     PlaceCount,
     Reaction,
-    StoredEvent,
     StoredQuote,
     StoreStats,
 )
-
-if TYPE_CHECKING:
-    from eventscribe.resolve import EventCluster, FigureClaim
 
 _TERM = re.compile(r"[^\W_]+")
 # longer "words" (base64, run-together URLs) are noise, and PostgreSQL caps a lexeme at 2 KB
@@ -188,9 +196,6 @@ def figures_json(cluster: EventCluster) -> str:
 
 def figures_from_json(text: str) -> dict[str, list[FigureClaim]]:
     """Decode figures stored by ``figures_json``."""
-    # imported here: resolve imports the store package, which imports this module
-    from eventscribe.resolve import FigureClaim
-
     data: dict[str, list[dict[str, Any]]] = json.loads(text)
     return {name: [FigureClaim(**claim) for claim in claims] for name, claims in data.items()}
 
