@@ -51,14 +51,19 @@ def read_html(raw: bytes | str, *, id: str, url: str | None = None) -> Article:
 
 
 def decode_html(raw: bytes) -> str:
-    """Decode a page by its BOM, else its ``<meta charset>``, else UTF-8, else Windows-1252."""
+    """Decode a page by its BOM, else its usable ``<meta charset>``, else UTF-8, else Windows-1252."""
     if raw.startswith(codecs.BOM_UTF8):
         return raw.decode("utf-8-sig", errors="replace")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16", errors="replace")
     declared = _declared_charset(raw[:_CHARSET_WINDOW])
     if declared is not None:
-        return raw.decode(declared, errors="replace")
+        try:
+            return raw.decode(declared, errors="replace")
+        # "rot13" and "base64" are codecs but not text encodings, "idna" fails on any long
+        # line: a declaration that cannot decode a page is treated as no declaration
+        except (LookupError, UnicodeError, ValueError, TypeError):
+            pass
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
