@@ -71,7 +71,7 @@ wild_text = st.text(max_size=300)
 any_text = st.one_of(prose, wild_text, st.builds(lambda a, b: a + b, prose, wild_text))
 # Character references to non-characters: surrogates, NUL, past U+10FFFF, and some good ones.
 char_refs = st.sampled_from(["&#xD800;", "&#55296;", "&#xdfff;", "&#0;", "&#x110000;",
-                             "&#99999999999;", "&#x1F600;", "&amp;", "&bogus;", "&#;", "&#x;"])  # fmt: skip
+                             "&#99999999999;", "&#x1F600;", "&#0000000000065;", "&#x" + "f" * 5000 + ";", "&amp;", "&bogus;", "&#;", "&#x;"])  # fmt: skip
 refs_text = st.lists(st.one_of(char_refs, prose), max_size=6).map(" ".join)
 charsets = st.sampled_from(VALID_CHARSETS + ODD_CHARSETS + JUNK_CHARSETS)
 boms = st.sampled_from([b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE,

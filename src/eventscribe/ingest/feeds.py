@@ -19,7 +19,7 @@ from typing import Any
 
 from eventscribe.errors import InputError
 from eventscribe.ingest.failure import IngestFailure, internal_failure, one_line
-from eventscribe.ingest.html import read_html, visible_body_text
+from eventscribe.ingest.html import decode_html, read_html, visible_body_text
 from eventscribe.ingest.jsonl import DEFAULT_MAX_BYTES
 from eventscribe.ingest.language import guess_language
 from eventscribe.ingest.text import clean_text
@@ -32,7 +32,7 @@ _SPACES = re.compile(r"\s+")
 _PLAIN_TYPES = ("text/plain", "text")
 _DATE_FIELDS = ("published", "updated", "created")
 # feedparser's lenient parser raises on a reference to a surrogate (chr(0xD800).encode()).
-_CHAR_REF = re.compile(rb"&#(?:[xX]0*([0-9a-fA-F]{1,8})|0*([0-9]{1,10}));")
+_CHAR_REF = re.compile(rb"&#(?:[xX]0*([0-9a-fA-F]+)|0*([0-9]+));")
 _DECLARED_ENCODING = re.compile(rb"""(<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
 
 
@@ -57,19 +57,27 @@ def read_feed(
 
 
 def _parse(raw: bytes, *, headers: dict[str, str]) -> Any:
-    """Parse with feedparser; a declared encoding it cannot decode with is dropped and sniffed."""
+    """Parse with feedparser; when it breaks on the encoding, parse a UTF-8 copy instead."""
     import feedparser
 
-    raw = _CHAR_REF.sub(_valid_char_ref, raw)
     try:
-        return feedparser.parse(raw, response_headers=headers)
-    except (UnicodeError, LookupError):  # encoding="undefined", "rot13": feedparser raises
-        return feedparser.parse(_DECLARED_ENCODING.sub(rb"\1", raw, count=1))
+        return feedparser.parse(_CHAR_REF.sub(_valid_char_ref, raw), response_headers=headers)
+    # encoding="undefined" or "rot13", and references to non-characters in a UTF-16 feed
+    except (UnicodeError, LookupError, ValueError, OverflowError):
+        return feedparser.parse(_as_utf8(raw))
+
+
+def _as_utf8(raw: bytes) -> bytes:
+    """Decode a feed as a page is decoded, then re-encode it as UTF-8 without a declaration."""
+    data = decode_html(raw).encode("utf-8")
+    return _CHAR_REF.sub(_valid_char_ref, _DECLARED_ENCODING.sub(rb"\1", data))
 
 
 def _valid_char_ref(match: re.Match[bytes]) -> bytes:
     """Keep a character reference to a real character; others (&#xD800;, &#0;) become U+FFFD."""
     hex_digits, digits = match.group(1), match.group(2)
+    if len(hex_digits or digits) > 8:
+        return b"&#xFFFD;"  # past U+10FFFF (and past int()'s digit limit, for 5,000 digits)
     code = int(hex_digits, 16) if hex_digits else int(digits)
     surrogate = 0xD800 <= code <= 0xDFFF
     return match.group(0) if 0 < code <= 0x10FFFF and not surrogate else b"&#xFFFD;"
