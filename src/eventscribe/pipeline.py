@@ -431,7 +431,15 @@ def cluster_events(
 
 
 def cluster_new_events(store: Store, summary: RunSummary, *, days: int = 2) -> None:
-    """Cluster the stored events around the dates of the events this run added."""
+    """Cluster the stored events around the dates of the events this run added.
+
+    A run that met articles stored earlier clusters every stored event instead: the run that
+    stored them may have been killed before its own clustering, and a resumed run must end
+    with the store one uninterrupted run would have left.
+    """
+    if summary.already_stored:
+        summary.clusters = cluster_events(store, days=days)
+        return
     if not summary.event_dates:
         return
     first, last = (datetime.date.fromisoformat(d) for d in summary.event_dates)
