@@ -110,12 +110,16 @@ def clean(corpus: Path) -> Path:
 
 def kill_and_resume(
     seed: int, corpus: Path, folder: Path, *, articles: int = ARTICLES, start: Start = harness
-) -> tuple[int, int, bool]:
-    """Kill a run with SIGKILL at a point drawn from ``seed``, resume it; return what happened."""
+) -> tuple[int, int, bool, int]:
+    """Kill a run with SIGKILL at a point drawn from ``seed`` and resume it.
+
+    Returns (rows stored at the kill, rows after resuming, whether the kill landed, batch size).
+    """
     rng = random.Random(seed)
     target, delay = rng.randrange(0, articles), rng.uniform(0, 0.05)
     db = folder / f"killed-{seed}.db"
-    proc = start(corpus, db, batch_size=rng.choice([1, 3, 4, 8]))
+    batch_size = rng.choice([1, 3, 4, 8])
+    proc = start(corpus, db, batch_size=batch_size)
     while proc.poll() is None and stored(db) < target:
         time.sleep(0.005)
     time.sleep(delay)  # anywhere inside the next transaction, or between two
@@ -123,7 +127,7 @@ def kill_and_resume(
     proc.communicate()
     partial = stored(db)
     finish(start(corpus, db, batch_size=4))
-    return partial, stored(db), proc.returncode == -signal.SIGKILL
+    return partial, stored(db), proc.returncode == -signal.SIGKILL, batch_size
 
 
 def test_sigkill_at_random_points_then_resume_gives_the_clean_database(
@@ -134,7 +138,7 @@ def test_sigkill_at_random_points_then_resume_gives_the_clean_database(
     expected = dump(clean)
     mismatches = [seed for seed in SEEDS if dump(tmp_path / f"killed-{seed}.db") != expected]
     assert mismatches == [], f"seeds whose resumed database differs: {mismatches}"
-    killed = [partial for partial, _, was_killed in runs if was_killed]
+    killed = [partial for partial, _, was_killed, _ in runs if was_killed]
     assert len(killed) >= len(SEEDS) * 3 // 4, runs  # most landed before the run ended
     assert any(0 < partial < ARTICLES for partial in killed), runs  # some landed mid-run
 
