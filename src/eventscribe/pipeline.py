@@ -406,6 +406,8 @@ def _tally(
     summary: RunSummary, result: SaveResult, saved: Sequence[tuple[Article, Findings]]
 ) -> None:
     summary.stored += result.articles_added
+    # an exact copy later in the same batch is found stored only at save time
+    summary.already_stored += result.articles_skipped
     summary.duplicates += result.duplicates_added
     summary.events += result.events_added
     summary.quotes += result.quotes_added
