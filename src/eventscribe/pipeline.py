@@ -435,16 +435,16 @@ def cluster_events(
 def cluster_new_events(store: Store, summary: RunSummary, *, days: int = 2) -> None:
     """Cluster the stored events around the dates of the events this run added.
 
-    A run that met articles stored earlier clusters every stored event instead: the run that
-    stored them may have been killed before its own clustering, and a resumed run must end
-    with the store one uninterrupted run would have left.
+    A run that met articles stored earlier widens the window to every stored event date: the
+    run that stored them may have been killed before its own clustering, and a resumed run
+    must leave the store as one uninterrupted run would have.
     """
+    dates = summary.event_dates
     if summary.already_stored:
-        summary.clusters = cluster_events(store, days=days)
+        dates = [d for d in (*dates, *_stored_event_days(store)) if d]
+    if not dates:
         return
-    if not summary.event_dates:
-        return
-    first, last = (datetime.date.fromisoformat(d) for d in summary.event_dates)
+    first, last = (datetime.date.fromisoformat(d) for d in (min(dates), max(dates)))
     window = datetime.timedelta(days=days)
     summary.clusters = cluster_events(
         store,
@@ -452,3 +452,9 @@ def cluster_new_events(store: Store, summary: RunSummary, *, days: int = 2) -> N
         date_to=(last + window).isoformat(),
         days=days,
     )
+
+
+def _stored_event_days(store: Store) -> list[str]:
+    """Return the first and last day of the stored events (empty when none has a date)."""
+    found = [c.key for c in store.count_by(EventQuery(limit=None), by="day") if c.key]
+    return [min(found), max(found)] if found else []
