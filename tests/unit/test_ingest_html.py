@@ -139,3 +139,10 @@ def test_a_rot13_page_beside_good_files_fails_nothing(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text(PARAGRAPHS[0], encoding="utf-8")
     items = list(read_inputs([str(tmp_path)]))
     assert [type(item).__name__ for item in items] == ["Article", "Article"]
+
+
+def test_a_control_character_in_the_body_fallback_is_an_input_error_not_a_crash() -> None:
+    """Found by fuzzing: setting an lxml tail with U+001D raised ValueError in the fallback."""
+    page = "<html><head><title>ñå\x1d½</title></head><body><article><p></p><body>ñå\x1d½</article>"
+    with pytest.raises(InputError, match="no article text found"):
+        read_html(page.encode("utf-8"), id="page.html")

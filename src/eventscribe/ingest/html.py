@@ -15,6 +15,8 @@ from eventscribe.records import Article
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CHARSET_WINDOW = 4096
+# Characters XML 1.0 forbids (C0 controls but tab, newline, return; and non-characters).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # lxml refuses a str that still declares its byte encoding.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Less than this from trafilatura means it found no main text (a stray caption or a menu).
@@ -33,6 +35,7 @@ def read_html(raw: bytes | str, *, id: str, url: str | None = None) -> Article:
     html = decode_html(raw) if isinstance(raw, bytes) else raw
     if looks_binary(html[:8192]):
         raise InputError("binary file, not HTML; give a UTF-8 .txt, .html or .jsonl file")
+    html = _NOT_XML.sub("", html)  # lxml raises ValueError on a stray control character
     meta = _extract(html, url=url)
     text = _main_text(meta, html)
     title = _clean(meta.get("title"))
