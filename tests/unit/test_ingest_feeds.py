@@ -243,3 +243,11 @@ def test_a_year_zero_date_gives_no_date_not_a_negative_year() -> None:
     item = f"<item><pubDate>0000-00-00</pubDate><description>{STORY}</description></item>"
     [article] = read_feed(_rss(item), origin="f")
     assert isinstance(article, Article) and article.published is None
+
+
+def test_a_control_character_in_entry_markup_is_dropped() -> None:
+    """Found by fuzzing: lxml raised ValueError on U+0001 in an entry's HTML fragment."""
+    item = f"<item><description>&lt;p&gt;{STORY}\x01&lt;/p&gt;</description></item>"
+    article, *rest = read_feed(_rss(item), origin="f")  # then "malformed feed": U+0001 is not XML
+    assert isinstance(article, Article) and article.text == STORY
+    assert [type(r).__name__ for r in rest] == ["IngestFailure"]

@@ -123,6 +123,7 @@ def visible_body_text(html: str) -> str:
     import lxml.html
     from lxml import etree
 
+    html = _NOT_XML.sub("", html)  # a feed entry's markup comes here without read_html
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (etree.ParserError, ValueError):
