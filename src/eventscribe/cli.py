@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -59,7 +60,9 @@ def _read(inputs: tuple[str, ...], settings: Settings, published: str | None) ->
     from eventscribe.records import Article
 
     default_day = _check_day(published)
-    for item in read_inputs(inputs, stdin=sys.stdin, max_bytes=settings.max_bytes):
+    # stdin's bytes, not its text: an invalid UTF-8 line then fails alone, not the whole run
+    stdin = getattr(sys.stdin, "buffer", sys.stdin)
+    for item in read_inputs(inputs, stdin=stdin, max_bytes=settings.max_bytes):
         if default_day and isinstance(item, Article) and item.published is None:
             item = replace(item, published=default_day)
         yield item
@@ -272,10 +275,19 @@ def _print_summary(summary: Any, db: str, seconds: float) -> None:
         f"articles: {summary.articles} (new {summary.stored}, already stored "
         f"{summary.already_stored}, near-duplicates {summary.duplicates}), events: "
         f"{summary.events}, quotes: {summary.quotes}, cross-article clusters: "
-        f"{summary.clusters}, failures: {len(summary.failures)}; database: {db}; {seconds:.1f} s"
+        f"{summary.clusters}, failures: {len(summary.failures)}{_by_stage(summary.failures)}; "
+        f"database: {db}; {seconds:.1f} s"
     )
     for item_id, message in summary.failures:
         click.echo(f"  {item_id}: {message}")
+
+
+def _by_stage(failures: Sequence[tuple[str, str]]) -> str:
+    """Return " (ingest 2, parse 1)": how many failures each stage had, or "" for none."""
+    stages = Counter(message.split(":", 1)[0] for _, message in failures)
+    return (
+        f" ({', '.join(f'{stage} {n}' for stage, n in sorted(stages.items()))})" if stages else ""
+    )
 
 
 def _filter_options(func: F) -> F:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from eventscribe.calibration import IDENTITY, Calibrator, load_calibrator
 from eventscribe.config import Settings
-from eventscribe.errors import ModelError
+from eventscribe.errors import ModelError, StoreError
 from eventscribe.extract.actors import ActorDictionary, find_actors, load_actor_dictionary
 from eventscribe.extract.classifier import EventClassifier, load_classifier, make_judge
 from eventscribe.extract.counts import CountMention, find_counts
@@ -30,6 +30,7 @@ from eventscribe.extract.quotes import extract_quotes
 from eventscribe.extract.reactions import link_reactions
 from eventscribe.gazetteer import Gazetteer, load_gazetteer
 from eventscribe.ingest import IngestFailure
+from eventscribe.ingest.failure import one_line
 from eventscribe.parse import Parsed, load_nlp, parse_articles
 from eventscribe.records import Article, Findings, StageError
 from eventscribe.resolve import NearDuplicateIndex, merge_events
@@ -151,12 +152,41 @@ def _process_batch(
         for item, rejection in zip(batch, rejections, strict=True)
         if rejection is None and isinstance(item, Article)
     ]
-    parsed = iter(parse_articles(wanted, nlp=models.nlp, batch_size=batch_size))
+    parsed = _parse_safely(wanted, models=models, batch_size=batch_size)
     for item, rejection in zip(batch, rejections, strict=True):
         if rejection is not None:
             yield item, failure_findings(item, *rejection)
         else:
-            yield item, _safe_extract(next(parsed), models=models)
+            done = next(parsed)
+            yield item, done if isinstance(done, Findings) else _safe_extract(done, models=models)
+
+
+def _parse_safely(
+    articles: Sequence[Article], *, models: Models, batch_size: int
+) -> Iterator[Parsed | Findings]:
+    """Parse in batches; when a batch fails, parse the rest alone so one article fails alone."""
+    done = 0
+    try:
+        for parsed in parse_articles(articles, nlp=models.nlp, batch_size=batch_size):
+            done += 1
+            yield parsed
+        return
+    except ModelError:
+        raise
+    except Exception:  # e.g. spaCy's E088 on a text over nlp.max_length: find which one
+        log.debug("a parse batch failed; parsing its articles one at a time", exc_info=True)
+    for article in articles[done:]:
+        yield _parse_one(article, models=models)
+
+
+def _parse_one(article: Article, *, models: Models) -> Parsed | Findings:
+    try:
+        return next(iter(parse_articles([article], nlp=models.nlp, batch_size=1)))
+    except ModelError:
+        raise
+    except Exception as exc:  # one unparseable article must not stop the run
+        log.error("parsing failed on article %s", article.id, exc_info=exc)
+        return failure_findings(article, "parse", _internal_message(exc))
 
 
 def _rejection(item: Item, models: Models) -> tuple[str, str] | None:
@@ -169,6 +199,12 @@ def _rejection(item: Item, models: Models) -> tuple[str, str] | None:
             f"skipped: the article is in {item.language!r}, and only {models.language!r} "
             "is supported for now",
         )
+    if len(item.text) > models.nlp.max_length:
+        return (
+            "parse",
+            f"the text is {len(item.text):,} characters, over the parser's limit of "
+            f"{models.nlp.max_length:,}; split the article into parts",
+        )
     return None
 
 
@@ -180,9 +216,12 @@ def _safe_extract(parsed: Parsed, *, models: Models) -> Findings:
         raise
     except Exception as exc:  # a stage bug must not stop a 10,000-article run
         log.exception("extraction failed on article %s", parsed.article.id)
-        return failure_findings(
-            parsed.article, "extract", f"internal error {type(exc).__name__}: {exc} (please report)"
-        )
+        return failure_findings(parsed.article, "extract", _internal_message(exc))
+
+
+def _internal_message(exc: Exception) -> str:
+    """Say, on one line, that a stage broke on this article and the run went on."""
+    return f"internal error {type(exc).__name__}: {one_line(exc)} (the article was skipped; please report it)"
 
 
 @dataclass(slots=True, kw_only=True)
@@ -312,8 +351,30 @@ def _save(
     to_save = [(item, f) for item, f in pairs if isinstance(item, Article)]
     linked = [a for a, _ in to_save] + [a for a, _ in dropped.duplicates]
     signatures = _signatures(index, linked)
-    result = store.save(to_save, duplicates=dropped.duplicates, signatures=signatures)
+    try:
+        result = store.save(to_save, duplicates=dropped.duplicates, signatures=signatures)
+    except StoreError:
+        raise  # the database itself is at fault (locked, full, read-only): stop, with advice
+    except Exception:  # one article the database cannot hold: find it, save the others
+        log.debug("saving a batch failed; saving its articles one at a time", exc_info=True)
+        _tally(summary, store.save([], duplicates=dropped.duplicates, signatures=signatures), [])
+        for pair in to_save:
+            _save_one(pair, store=store, summary=summary)
+        return
     _tally(summary, result, to_save)
+
+
+def _save_one(pair: tuple[Article, Findings], *, store: Store, summary: RunSummary) -> None:
+    """Save one article on its own; record it as failed at the store stage when it cannot be."""
+    try:
+        result = store.save([pair])
+    except StoreError:
+        raise
+    except Exception as exc:
+        log.error("saving failed on article %s", pair[0].id, exc_info=exc)
+        summary.failures.append((pair[0].id, f"store: {_internal_message(exc)}"))
+        return
+    _tally(summary, result, [pair])
 
 
 def _split_duplicates(
@@ -346,6 +407,8 @@ def _tally(
     summary: RunSummary, result: SaveResult, saved: Sequence[tuple[Article, Findings]]
 ) -> None:
     summary.stored += result.articles_added
+    # an exact copy later in the same batch is found stored only at save time
+    summary.already_stored += result.articles_skipped
     summary.duplicates += result.duplicates_added
     summary.events += result.events_added
     summary.quotes += result.quotes_added
@@ -371,10 +434,18 @@ def cluster_events(
 
 
 def cluster_new_events(store: Store, summary: RunSummary, *, days: int = 2) -> None:
-    """Cluster the stored events around the dates of the events this run added."""
-    if not summary.event_dates:
+    """Cluster the stored events around the dates of the events this run added.
+
+    A run that met articles stored earlier widens the window to every stored event date: the
+    run that stored them may have been killed before its own clustering, and a resumed run
+    must leave the store as one uninterrupted run would have.
+    """
+    dates = summary.event_dates
+    if summary.already_stored:
+        dates = [d for d in (*dates, *_stored_event_days(store)) if d]
+    if not dates:
         return
-    first, last = (datetime.date.fromisoformat(d) for d in summary.event_dates)
+    first, last = (datetime.date.fromisoformat(d) for d in (min(dates), max(dates)))
     window = datetime.timedelta(days=days)
     summary.clusters = cluster_events(
         store,
@@ -382,3 +453,9 @@ def cluster_new_events(store: Store, summary: RunSummary, *, days: int = 2) -> N
         date_to=(last + window).isoformat(),
         days=days,
     )
+
+
+def _stored_event_days(store: Store) -> list[str]:
+    """Return the first and last day of the stored events (empty when none has a date)."""
+    found = [c.key for c in store.count_by(EventQuery(limit=None), by="day") if c.key]
+    return [min(found), max(found)] if found else []

@@ -207,3 +207,47 @@ def test_unreachable_and_silent_servers_fail_with_advice() -> None:
         [timed_out] = read_feed_url(url, timeout=0.3)
     assert isinstance(timed_out, IngestFailure)
     assert timed_out.message.startswith("cannot fetch the feed (no answer in time)")
+
+
+# --- found by fuzzing (tests/fuzz): each used to raise or to give a broken date ----------------
+
+STORY = "Police fired tear gas at protesters in Lagos on Monday, witnesses said."
+
+
+def _rss(item: str, *, declaration: str = "") -> bytes:
+    return (
+        f'{declaration}<rss version="2.0"><channel><title>W</title>{item}</channel></rss>'.encode()
+    )
+
+
+def test_a_reference_to_a_surrogate_becomes_a_replacement_character() -> None:
+    """feedparser's lenient parser raised UnicodeEncodeError on &#xD800; (chr(0xD800).encode())."""
+    feed = _rss(
+        f"<item><title>T &#xD800;</title><description>{STORY} &#55296; &#0;</description></item>"
+    )
+    [article] = read_feed(feed, origin="f.xml")
+    assert isinstance(article, Article)
+    assert article.text == STORY + " \ufffd \ufffd" and article.title == "T \ufffd"
+
+
+def test_an_encoding_feedparser_cannot_decode_with_is_sniffed_instead() -> None:
+    """encoding="undefined" made feedparser raise UnicodeError from bytes.decode."""
+    item = f"<item><title>T</title><description>{STORY}</description></item>"
+    items = list(
+        read_feed(_rss(item, declaration='<?xml version="1.0" encoding="undefined"?>'), origin="f")
+    )
+    assert [a.text for a in items if isinstance(a, Article)] == [STORY]
+
+
+def test_a_year_zero_date_gives_no_date_not_a_negative_year() -> None:
+    item = f"<item><pubDate>0000-00-00</pubDate><description>{STORY}</description></item>"
+    [article] = read_feed(_rss(item), origin="f")
+    assert isinstance(article, Article) and article.published is None
+
+
+def test_a_control_character_in_entry_markup_is_dropped() -> None:
+    """Found by fuzzing: lxml raised ValueError on U+0001 in an entry's HTML fragment."""
+    item = f"<item><description>&lt;p&gt;{STORY}\x01&lt;/p&gt;</description></item>"
+    article, *rest = read_feed(_rss(item), origin="f")  # then "malformed feed": U+0001 is not XML
+    assert isinstance(article, Article) and article.text == STORY
+    assert [type(r).__name__ for r in rest] == ["IngestFailure"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,30 @@ def test_count_items_matches_what_read_inputs_yields(tmp_path: Path) -> None:
     (tmp_path / "feed.rss").write_text("<rss/>")
     assert count_items([str(tmp_path)]) is None
     assert count_items(["-"]) is None
+
+
+# --- the safety net: a reader bug ends one input, is logged with its traceback, the run goes on --
+
+
+def test_a_reader_bug_becomes_one_logged_failure_and_the_next_input_is_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from eventscribe.ingest.failure import guarded
+
+    def broken() -> Iterator[Article]:
+        yield Article(id="first", text="Police arrested ten people.")
+        raise KeyError("a bug in a reader")
+
+    good = tmp_path / "good.txt"
+    good.write_text("Police arrested ten people in Lagos.", encoding="utf-8")
+    with caplog.at_level("ERROR", logger="eventscribe.ingest"):
+        items = [*guarded(broken(), id="bad.jsonl", what="the file"), *read_inputs([str(good)])]
+    assert [item.id for item in items] == ["first", "bad.jsonl", str(good)]
+    failure = items[1]
+    assert isinstance(failure, IngestFailure)
+    assert failure.message == (
+        "internal error KeyError while reading the file ('a bug in a reader'); "
+        "the item was skipped, please report it"
+    )
+    [record] = caplog.records
+    assert record.exc_info is not None and record.exc_info[0] is KeyError  # the traceback is kept

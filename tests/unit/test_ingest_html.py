@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
 from eventscribe.errors import InputError
-from eventscribe.ingest import read_html
+from eventscribe.ingest import read_html, read_inputs
 
 PARAGRAPHS = [
     "Hundreds of dock workers walked off the job on Tuesday at the river port of Lyon, "
@@ -121,3 +122,27 @@ def test_nothing_is_printed_or_logged(
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
     assert not [r for r in caplog.records if r.name.startswith("trafilatura")]
+
+
+# --- found by fuzzing (tests/fuzz): each used to raise and end the whole run -----------------
+
+
+@pytest.mark.parametrize("charset", ["rot13", "base64", "zlib", "hex", "idna", "undefined"])
+def test_a_declared_codec_that_is_not_a_page_encoding_is_ignored(charset: str) -> None:
+    """Issue 14's reproducer: <meta charset="rot13"> raised LookupError from bytes.decode."""
+    article = read_html(make_page(charset=charset).encode("utf-8"), id="page.html")
+    assert article.text.startswith("Hundreds of dock workers walked off the job")
+
+
+def test_a_rot13_page_beside_good_files_fails_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text(make_page(charset="rot13"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(PARAGRAPHS[0], encoding="utf-8")
+    items = list(read_inputs([str(tmp_path)]))
+    assert [type(item).__name__ for item in items] == ["Article", "Article"]
+
+
+def test_a_control_character_in_the_body_fallback_is_an_input_error_not_a_crash() -> None:
+    """Found by fuzzing: setting an lxml tail with U+001D raised ValueError in the fallback."""
+    page = "<html><head><title>ñå\x1d½</title></head><body><article><p></p><body>ñå\x1d½</article>"
+    with pytest.raises(InputError, match="no article text found"):
+        read_html(page.encode("utf-8"), id="page.html")

@@ -160,3 +160,38 @@ def test_a_dated_dateline_gives_the_publication_date_when_none_is_given() -> Non
     )
     [article] = list(read_jsonl([given], origin="x.jsonl"))
     assert isinstance(article, Article) and article.published == "2025-07-18"
+
+
+# --- found by fuzzing (tests/fuzz): each used to raise and end the whole run -----------------
+
+
+def test_deeply_nested_line_fails_alone_and_the_good_lines_are_read() -> None:
+    """Issue 14's reproducer: 100,000 '[' on line 2 raised RecursionError from json.loads."""
+    raw = (line(id="a", text=TEXT) + "[" * 100_000 + "\n" + line(id="c", text=TEXT)).encode()
+    first, nested, last = read_jsonl_stream(io.BytesIO(raw), origin="in.jsonl")
+    assert isinstance(first, Article) and isinstance(last, Article)
+    assert isinstance(nested, IngestFailure)
+    assert nested.id == "in.jsonl:2"
+    assert nested.message == "line 2: not readable JSON (nested too deeply); fix or remove the line"
+
+
+def test_number_past_pythons_digit_limit_fails_alone() -> None:
+    raw = '{"id": "n", "count": ' + "9" * 5000 + ', "text": "x"}'
+    [failure] = read_jsonl([raw], origin="in.jsonl")
+    assert isinstance(failure, IngestFailure)
+    assert failure.message.startswith("line 1: not readable JSON (Exceeds the limit (4300 digits)")
+    assert "\n" not in failure.message
+
+
+def test_lone_surrogate_escapes_become_replacement_characters() -> None:
+    raw = '{"id": "s\\ud800", "title": "T\\udfff", "text": "Police \\ud800 arrested ten people."}'
+    [article] = read_jsonl([raw], origin="in.jsonl")
+    assert isinstance(article, Article)
+    assert article.text == "Police \ufffd arrested ten people."
+    assert (article.id, article.title) == ("s\ufffd", "T\ufffd")
+    article.text.encode("utf-8")  # writable to a file and a database
+
+
+def test_a_valid_surrogate_pair_is_one_character() -> None:
+    [article] = read_jsonl(['{"id": "e", "text": "Smile \\ud83d\\ude00 now."}'], origin="x")
+    assert isinstance(article, Article) and article.text == "Smile \U0001f600 now."

@@ -167,3 +167,31 @@ def test_the_archive_is_streamed_not_loaded(tmp_path: Path) -> None:
     assert isinstance(first, Article)
     assert reader.read_so_far < len(data) // 4  # the first article came before the bulk
     assert sum(1 for _ in items) == 1 + 200
+
+
+# --- found by fuzzing (tests/fuzz) -------------------------------------------------------------
+
+
+def test_a_corrupt_archive_is_reported_on_one_line() -> None:
+    """warcio's ArchiveLoadFailed message spans lines; the failure quoting it must not."""
+    raw = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: abc\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>\r\n\r\n"
+    )
+    [failure] = read_warc_stream(io.BytesIO(raw), origin="crawl.warc")
+    assert isinstance(failure, IngestFailure)
+    assert failure.message.startswith("truncated or corrupt WARC after")
+    assert "\n" not in failure.message and len(failure.message) < 400
+
+
+def test_a_page_declaring_rot13_in_a_warc_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc"
+    with path.open("wb") as out:
+        _response(
+            WARCWriter(out, gzip=False),
+            "http://news.example/a",
+            FARMERS,
+            kind="text/html; charset=rot13",
+        )
+    [article] = read_warc(path)
+    assert isinstance(article, Article) and article.url == "http://news.example/a"

@@ -131,6 +131,13 @@ def _json_articles(text: str) -> list[Article | IngestFailure]:
             "invalid_parameter",
             f"the body is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
         ) from exc
+    except RecursionError:
+        raise ApiError(422, "invalid_parameter", "the body is JSON nested too deeply") from None
+    except ValueError as exc:  # a number of more than 4,300 digits
+        reason = str(exc).split(";")[0]
+        raise ApiError(
+            422, "invalid_parameter", f"the body is not readable JSON ({reason})"
+        ) from None
     objects = data if isinstance(data, list) else [data]
     items = [
         read_jsonl_line(json.dumps(obj), origin="request", number=n)

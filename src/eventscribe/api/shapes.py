@@ -139,8 +139,34 @@ class IngestResult:
     events: int
 
 
+@dataclass(slots=True, kw_only=True)
+class ErrorInfo:
+    """What went wrong: the HTTP status, a stable code, a message saying what to do, details."""
+
+    status: int
+    code: str
+    message: str
+    details: list[Any]
+
+
+@dataclass(slots=True, kw_only=True)
+class ErrorBody:
+    """The API's one error shape."""
+
+    error: ErrorInfo
+
+
+_ERRORS = {
+    401: "A token is required or the one sent is wrong.",
+    403: "Ingest over HTTP is off on this server.",
+    404: "No such event, article, cluster or path.",
+    413: "The request body is over the ingest limit.",
+    415: "The body's Content-Type cannot be ingested.",
+    422: "Invalid parameters or body.",
+    503: "The store or the models are unavailable.",
+}
+# Every route may answer these, always in the one error shape.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: {
-        "description": "Invalid parameters (the one error shape: error.status, code, message, details)."
-    },
+    status: {"model": ErrorBody, "description": description}
+    for status, description in _ERRORS.items()
 }

@@ -18,8 +18,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from eventscribe.errors import InputError
-from eventscribe.ingest.failure import IngestFailure
-from eventscribe.ingest.html import read_html, visible_body_text
+from eventscribe.ingest.failure import IngestFailure, internal_failure, one_line
+from eventscribe.ingest.html import decode_html, read_html, visible_body_text
 from eventscribe.ingest.jsonl import DEFAULT_MAX_BYTES
 from eventscribe.ingest.language import guess_language
 from eventscribe.ingest.text import clean_text
@@ -31,24 +31,65 @@ _FULL_PAGE = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _PLAIN_TYPES = ("text/plain", "text")
 _DATE_FIELDS = ("published", "updated", "created")
+# feedparser's lenient parser raises on a reference to a surrogate (chr(0xD800).encode()).
+_CHAR_REF = re.compile(rb"&#(?:[xX]0*([0-9a-fA-F]+)|0*([0-9]+));")
+_DECLARED_ENCODING = re.compile(rb"""(<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
 
 
 def read_feed(
     raw: bytes, *, origin: str, headers: Mapping[str, str] | None = None
 ) -> Iterator[Article | IngestFailure]:
     """Yield one article per feed entry (or a failure), then a failure when the feed is malformed."""
-    import feedparser
-
-    parsed = feedparser.parse(raw, response_headers=dict(headers or {}))
+    try:
+        parsed = _parse(raw, headers=dict(headers or {}))
+    except Exception as exc:  # feedparser is lenient, but a bug in it must end this feed only
+        yield internal_failure(exc, id=origin, what="the feed")
+        return
     if not parsed.get("version") and not parsed.entries:
         yield IngestFailure(id=origin, message=_not_a_feed(parsed))
         return
     source = _clean(parsed.feed.get("title"))
     declared = _language_code(parsed.feed.get("language"))
     for index, entry in enumerate(parsed.entries, start=1):
-        yield read_entry(entry, fallback_id=f"{origin}#{index}", source=source, language=declared)
+        yield _read_entry_safely(entry, id=f"{origin}#{index}", source=source, language=declared)
     if _is_malformed(parsed):
         yield IngestFailure(id=origin, message=_malformed(parsed, count=len(parsed.entries)))
+
+
+def _parse(raw: bytes, *, headers: dict[str, str]) -> Any:
+    """Parse with feedparser; when it breaks on the encoding, parse a UTF-8 copy instead."""
+    import feedparser
+
+    try:
+        return feedparser.parse(_CHAR_REF.sub(_valid_char_ref, raw), response_headers=headers)
+    # encoding="undefined" or "rot13", and references to non-characters in a UTF-16 feed
+    except (UnicodeError, LookupError, ValueError, OverflowError):
+        return feedparser.parse(_as_utf8(raw))
+
+
+def _as_utf8(raw: bytes) -> bytes:
+    """Decode a feed as a page is decoded, then re-encode it as UTF-8 without a declaration."""
+    data = decode_html(raw).encode("utf-8")
+    return _CHAR_REF.sub(_valid_char_ref, _DECLARED_ENCODING.sub(rb"\1", data))
+
+
+def _valid_char_ref(match: re.Match[bytes]) -> bytes:
+    """Keep a character reference to a real character; others (&#xD800;, &#0;) become U+FFFD."""
+    hex_digits, digits = match.group(1), match.group(2)
+    if len(hex_digits or digits) > 8:
+        return b"&#xFFFD;"  # past U+10FFFF (and past int()'s digit limit, for 5,000 digits)
+    code = int(hex_digits, 16) if hex_digits else int(digits)
+    surrogate = 0xD800 <= code <= 0xDFFF
+    return match.group(0) if 0 < code <= 0x10FFFF and not surrogate else b"&#xFFFD;"
+
+
+def _read_entry_safely(
+    entry: Mapping[str, Any], *, id: str, source: str | None, language: str | None
+) -> Article | IngestFailure:
+    try:
+        return read_entry(entry, fallback_id=id, source=source, language=language)
+    except Exception as exc:  # a bug on one entry must not end the feed
+        return internal_failure(exc, id=id, what="a feed entry")
 
 
 def read_entry(
@@ -99,15 +140,21 @@ def _entry_text(entry: Mapping[str, Any], *, id: str) -> str:
 def entry_date(entry: Mapping[str, Any]) -> str | None:
     """Return the entry's publication day (YYYY-MM-DD) as the outlet wrote it, or None."""
     for name in _DATE_FIELDS:
-        day = _local_day(entry.get(name))
+        day = _local_day(_field(entry, name))
         if day is not None:
             return day
     for name in _DATE_FIELDS:
         # feedparser's parsed form is in UTC, which can shift a late-evening story by a day.
-        parsed = entry.get(f"{name}_parsed")
-        if isinstance(parsed, time.struct_time):
+        parsed = _field(entry, f"{name}_parsed")
+        # feedparser turns "0000-00-00" into year -1: only a real calendar day counts
+        if isinstance(parsed, time.struct_time) and 1 <= parsed.tm_year <= 9999:
             return time.strftime("%Y-%m-%d", parsed)
     return None
+
+
+def _field(entry: Mapping[str, Any], name: str) -> Any:
+    # "in" first: feedparser's get("updated") falls back to "published" with a DeprecationWarning
+    return entry.get(name) if name in entry else None
 
 
 def _local_day(value: Any) -> str | None:
@@ -152,7 +199,7 @@ def _describe(error: Any) -> str:
     line = getattr(error, "getLineNumber", None)
     where = f" at line {line()}" if callable(line) else ""
     message = getattr(error, "getMessage", None)
-    return (message() if callable(message) else str(error)) + where
+    return one_line(message() if callable(message) else error) + where
 
 
 def fetch_feed(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from eventscribe.errors import InputError
-from eventscribe.ingest.failure import IngestFailure
+from eventscribe.ingest.failure import IngestFailure, guarded, internal_failure
 from eventscribe.ingest.feeds import FEED_URL_PREFIXES, read_feed, read_feed_url
 from eventscribe.ingest.html import read_html
 from eventscribe.ingest.jsonl import DEFAULT_MAX_BYTES, read_jsonl_stream
@@ -28,11 +28,12 @@ def read_inputs(
     """Yield articles (or failures) from files, directories, feed URLs and "-" (JSONL on stdin)."""
     for given in inputs:
         if given.lower().startswith(FEED_URL_PREFIXES):
-            yield from read_feed_url(given, max_bytes=max_bytes)
+            yield from guarded(read_feed_url(given, max_bytes=max_bytes), id=given, what="the feed")
         elif given == "-":
             # The raw bytes of the real stdin: a bad line then fails alone instead of the stream.
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from read_jsonl_stream(stream, origin=STDIN_ORIGIN, max_bytes=max_bytes)
+            lines = read_jsonl_stream(stream, origin=STDIN_ORIGIN, max_bytes=max_bytes)
+            yield from guarded(lines, id=STDIN_ORIGIN, what="standard input")
         elif os.path.isdir(given):
             yield from _read_directory(Path(given), max_bytes=max_bytes)
         elif os.path.lexists(given):
@@ -95,6 +96,8 @@ def read_file(
         yield IngestFailure(id=id, message=str(e))
     except OSError as e:
         yield IngestFailure(id=id, message=_os_message("cannot read the file", e))
+    except Exception as e:  # a reader bug ends this file only, never the run
+        yield internal_failure(e, id=id, what="the file")
 
 
 def _read_document(path: Path, *, id: str, suffix: str, max_bytes: int) -> Article:

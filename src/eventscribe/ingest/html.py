@@ -15,6 +15,8 @@ from eventscribe.records import Article
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CHARSET_WINDOW = 4096
+# Characters XML 1.0 forbids (C0 controls but tab, newline, return; and non-characters).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # lxml refuses a str that still declares its byte encoding.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Less than this from trafilatura means it found no main text (a stray caption or a menu).
@@ -33,6 +35,7 @@ def read_html(raw: bytes | str, *, id: str, url: str | None = None) -> Article:
     html = decode_html(raw) if isinstance(raw, bytes) else raw
     if looks_binary(html[:8192]):
         raise InputError("binary file, not HTML; give a UTF-8 .txt, .html or .jsonl file")
+    html = _NOT_XML.sub("", html)  # lxml raises ValueError on a stray control character
     meta = _extract(html, url=url)
     text = _main_text(meta, html)
     title = _clean(meta.get("title"))
@@ -51,14 +54,19 @@ def read_html(raw: bytes | str, *, id: str, url: str | None = None) -> Article:
 
 
 def decode_html(raw: bytes) -> str:
-    """Decode a page by its BOM, else its ``<meta charset>``, else UTF-8, else Windows-1252."""
+    """Decode a page by its BOM, else its usable ``<meta charset>``, else UTF-8, else Windows-1252."""
     if raw.startswith(codecs.BOM_UTF8):
         return raw.decode("utf-8-sig", errors="replace")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16", errors="replace")
     declared = _declared_charset(raw[:_CHARSET_WINDOW])
     if declared is not None:
-        return raw.decode(declared, errors="replace")
+        try:
+            return raw.decode(declared, errors="replace")
+        # "rot13" and "base64" are codecs but not text encodings, "idna" fails on any long
+        # line: a declaration that cannot decode a page is treated as no declaration
+        except (LookupError, UnicodeError, ValueError, TypeError):
+            pass
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -115,6 +123,7 @@ def visible_body_text(html: str) -> str:
     import lxml.html
     from lxml import etree
 
+    html = _NOT_XML.sub("", html)  # a feed entry's markup comes here without read_html
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (etree.ParserError, ValueError):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 from eventscribe.errors import InputError
-from eventscribe.ingest.failure import IngestFailure
+from eventscribe.ingest.failure import IngestFailure, internal_failure
 from eventscribe.ingest.html import read_html
 from eventscribe.ingest.language import guess_language
 from eventscribe.ingest.text import clean_text, dateline_date, split_header
@@ -19,6 +20,8 @@ DEFAULT_MAX_BYTES = 5_000_000
 _OPTIONAL_FIELDS = ("url", "title", "source", "language", "author")
 _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 _SKIP_CHUNK = 1 << 20
+# JSON's "\ud800" escapes decode to lone surrogates, which no UTF-8 file or database can hold.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(slots=True, frozen=True)
@@ -92,33 +95,49 @@ def read_jsonl_line(
     line: str, *, origin: str, number: int, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Article | IngestFailure:
     """Read the article on one JSON line, or say why it cannot be read."""
+    try:
+        return _read_line(line, origin=origin, number=number, max_bytes=max_bytes)
+    except Exception as exc:  # a bug on one line must not end the file
+        return internal_failure(exc, id=f"{origin}:{number}", what=f"line {number}")
+
+
+def _read_line(line: str, *, origin: str, number: int, max_bytes: int) -> Article | IngestFailure:
     fallback_id = f"{origin}:{number}"
     if len(line.encode("utf-8", errors="surrogatepass")) > max_bytes:
         return IngestFailure(id=fallback_id, message=f"line {number}: {_too_long(max_bytes)}")
     try:
-        data = json.loads(line.rstrip("\r\n"))
-    except json.JSONDecodeError as e:
-        message = (
-            f"line {number}: not valid JSON ({e.msg}, column {e.colno}); fix or remove the line"
-        )
-        return IngestFailure(id=fallback_id, message=message)
+        data = _parse_json(line.rstrip("\r\n"))
+    except InputError as e:
+        return IngestFailure(id=fallback_id, message=f"line {number}: {e}; fix or remove the line")
     if not isinstance(data, dict):
         message = f"line {number}: expected a JSON object with id and text or html, got {_json_type(data)}"
         return IngestFailure(id=fallback_id, message=message)
     try:
         return article_from_json(data, id=_article_id(data, fallback_id))
     except InputError as e:
-        title = data.get("title") if isinstance(data.get("title"), str) else None
+        title = _valid_text(data["title"]) if isinstance(data.get("title"), str) else None
         return IngestFailure(
             id=_safe_id(data, fallback_id), message=f"line {number}: {e}", title=title
         )
+
+
+def _parse_json(text: str) -> Any:
+    """Parse one JSON document, turning every way it can fail into InputError."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(f"not valid JSON ({e.msg}, column {e.colno})") from None
+    except RecursionError:
+        raise InputError("not readable JSON (nested too deeply)") from None
+    except ValueError as e:  # Python's int limit: a number of more than 4,300 digits
+        raise InputError(f"not readable JSON ({str(e).split(';')[0]})") from None
 
 
 def article_from_json(data: dict[str, Any], *, id: str) -> Article:
     """Build an Article from one JSON object with ``text`` or ``html``; raise InputError if unusable."""
     meta = {name: _optional_str(data, name) for name in _OPTIONAL_FIELDS}
     published = parse_published(data.get("published"))
-    text, html = data.get("text"), data.get("html")
+    text, html = _text_value(data.get("text")), _text_value(data.get("html"))
     if text is not None and not isinstance(text, str):
         raise InputError(f"text must be a string, got {_json_type(text)}; give the article text")
     if html is not None and not isinstance(html, str):
@@ -185,7 +204,7 @@ def _article_id(data: dict[str, Any], fallback: str) -> str:
     if value is None or value == "":
         return fallback
     if isinstance(value, str):
-        return value
+        return _valid_text(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     raise InputError(f"id must be a string or an integer, got {_json_type(value)}; fix the id")
@@ -204,7 +223,17 @@ def _optional_str(data: dict[str, Any], name: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise InputError(f"{name} must be a string or null, got {_json_type(value)}; fix the field")
-    return value.strip() or None
+    return _valid_text(value).strip() or None
+
+
+def _text_value(value: Any) -> Any:
+    """Return a string with its lone surrogates replaced (see ``_valid_text``); others as given."""
+    return _valid_text(value) if isinstance(value, str) else value
+
+
+def _valid_text(text: str) -> str:
+    """Replace lone surrogates by U+FFFD, so the text can be written as UTF-8."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _json_type(value: Any) -> str:

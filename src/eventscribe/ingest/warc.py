@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from eventscribe.errors import InputError
-from eventscribe.ingest.failure import IngestFailure
+from eventscribe.ingest.failure import IngestFailure, internal_failure, one_line
 from eventscribe.ingest.html import read_html
 from eventscribe.ingest.jsonl import DEFAULT_MAX_BYTES
 from eventscribe.records import Article
@@ -75,7 +75,7 @@ def read_warc_stream(
     try:
         for record in _records(records):
             counts.records += 1
-            item = _read_record(record, max_bytes=max_bytes, counts=counts)
+            item = _read_record_safely(record, max_bytes=max_bytes, counts=counts)
             if item is not None:
                 yield item
         # warcio's own handle counts bytes even on a pipe; offset is where the last record ended.
@@ -95,10 +95,29 @@ def _records(records: Any) -> Iterator[Any]:
         # warcio raises ArchiveLoadFailed, zlib.error, EOFError and even AttributeError on bad
         # bytes; all mean the same here: nothing further in this archive can be trusted.
         except Exception as e:
-            raise _Corrupt(f"{type(e).__name__}: {str(e)[:120]}") from None
+            raise _Corrupt(f"{type(e).__name__}: {one_line(e, limit=120)}") from None
         if record is None:
             return
         yield record
+
+
+def _read_record_safely(
+    record: Any, *, max_bytes: int, counts: WarcCounts
+) -> Article | IngestFailure | None:
+    """Read one record; a bug on it becomes that record's failure (a broken archive is _Corrupt)."""
+    try:
+        return _read_record(record, max_bytes=max_bytes, counts=counts)
+    except _Corrupt:
+        raise
+    except Exception as exc:  # a bug on one record must not end the archive
+        counts.failures += 1
+        return internal_failure(exc, id=_record_id(record), what="a WARC record")
+
+
+def _record_id(record: Any) -> str:
+    headers = record.rec_headers
+    record_id = (headers.get_header("WARC-Record-ID") or "").strip("<>")
+    return record_id or headers.get_header("WARC-Target-URI") or "?"
 
 
 def _read_record(
@@ -123,8 +142,7 @@ def _read_record(
 
 def _read_page(record: Any, *, max_bytes: int, counts: WarcCounts) -> Article | IngestFailure:
     uri = record.rec_headers.get_header("WARC-Target-URI")
-    record_id = (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<>")
-    id = record_id or uri or "?"
+    id = _record_id(record)
     payload = record.content_stream().read(max_bytes + 1)
     _drain(record)
     try:
@@ -135,7 +153,7 @@ def _read_page(record: Any, *, max_bytes: int, counts: WarcCounts) -> Article | 
         article = read_html(payload, id=id, url=uri)
     except InputError as e:
         counts.failures += 1
-        return IngestFailure(id=id, message=f"{uri}: {e}")
+        return IngestFailure(id=id, message=f"{one_line(uri)}: {e}")
     counts.articles += 1
     return article
 
@@ -147,11 +165,11 @@ def _drain(record: Any) -> None:
         while raw.read(_CHUNK):
             pass
     except Exception as e:  # a broken gzip member (see _records)
-        raise _Corrupt(f"{type(e).__name__}: {str(e)[:120]}") from None
+        raise _Corrupt(f"{type(e).__name__}: {one_line(e, limit=120)}") from None
     missing = getattr(raw, "limit", 0)
     if missing:
         uri = record.rec_headers.get_header("WARC-Target-URI") or record.rec_type
-        raise _Corrupt(f"the file ends {missing:,} bytes into the record for {uri}")
+        raise _Corrupt(f"the file ends {missing:,} bytes into the record for {one_line(uri)}")
 
 
 def _media_type(content_type: str | None) -> str:
