@@ -12,7 +12,7 @@ on a shared machine disturbs little; start-up in wall seconds):
 - spaCy parse, per component (the tokenizer, then each pipe over the whole batch);
 - each extraction stage ``extract_findings`` calls (every function it takes from the
   extraction modules), and inside them the gazetteer lookups, the classifier and sentence
-  scorer, and the calibrator;
+  judge, and the calibrator;
 - serialisation (``to_json`` and ``json.dumps``; orjson too when installed), and what ``run``
   adds: the near-duplicate index, saving into SQLite, merging across articles.
 
@@ -142,8 +142,8 @@ def _wrap_stages(pipeline: Any, models: Any) -> None:
     if models.classifier is not None:
         kind = type(models.classifier)
         kind.predict = timed("  classifier.predict", kind.predict)
-    if models.scorer is not None:
-        models.scorer = timed("  sentence scorer (classifier)", models.scorer)
+    if models.judge is not None:
+        models.judge = timed("  sentence judge (classifier)", models.judge)
     models.calibrator = timed("  calibrator", models.calibrator)
 
 
