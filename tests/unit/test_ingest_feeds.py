@@ -239,6 +239,15 @@ def test_an_encoding_feedparser_cannot_decode_with_is_sniffed_instead() -> None:
     assert [a.text for a in items if isinstance(a, Article)] == [STORY]
 
 
+def test_an_escape_codec_declared_as_the_encoding_is_read_as_utf8() -> None:
+    """encoding="unicode-escape" decoded backslashes as escapes (and warned on "\\ò")."""
+    item = f"<item><title>A \\ B</title><description>{STORY} Café \\ò.</description></item>"
+    declaration = '<?xml version="1.0" encoding="unicode-escape"?>'
+    [article] = [a for a in read_feed(_rss(item, declaration=declaration), origin="f") if a]
+    assert isinstance(article, Article)
+    assert article.title == "A \\ B" and article.text == STORY + " Café \\ò."
+
+
 def test_a_year_zero_date_gives_no_date_not_a_negative_year() -> None:
     item = f"<item><pubDate>0000-00-00</pubDate><description>{STORY}</description></item>"
     [article] = read_feed(_rss(item), origin="f")

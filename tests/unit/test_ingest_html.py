@@ -134,6 +134,14 @@ def test_a_declared_codec_that_is_not_a_page_encoding_is_ignored(charset: str) -
     assert article.text.startswith("Hundreds of dock workers walked off the job")
 
 
+@pytest.mark.parametrize("charset", ["unicode-escape", "raw-unicode-escape", "punycode"])
+def test_an_escape_codec_is_not_taken_for_the_page_charset(charset: str) -> None:
+    """unicode-escape read a backslash as an escape (and warned on each bad one)."""
+    page = make_page(charset=charset).replace("walked off the job", "walked off the job \\ò")
+    article = read_html(page.encode("utf-8"), id="page.html")
+    assert "walked off the job \\ò" in article.text
+
+
 def test_a_rot13_page_beside_good_files_fails_nothing(tmp_path: Path) -> None:
     (tmp_path / "a.html").write_text(make_page(charset="rot13"), encoding="utf-8")
     (tmp_path / "b.txt").write_text(PARAGRAPHS[0], encoding="utf-8")

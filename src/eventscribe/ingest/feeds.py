@@ -19,7 +19,7 @@ from typing import Any
 
 from eventscribe.errors import InputError
 from eventscribe.ingest.failure import IngestFailure, internal_failure, one_line
-from eventscribe.ingest.html import decode_html, read_html, visible_body_text
+from eventscribe.ingest.html import decode_html, read_html, usable_charset, visible_body_text
 from eventscribe.ingest.jsonl import DEFAULT_MAX_BYTES
 from eventscribe.ingest.language import guess_language
 from eventscribe.ingest.text import clean_text
@@ -33,7 +33,8 @@ _PLAIN_TYPES = ("text/plain", "text")
 _DATE_FIELDS = ("published", "updated", "created")
 # feedparser's lenient parser raises on a reference to a surrogate (chr(0xD800).encode()).
 _CHAR_REF = re.compile(rb"&#(?:[xX]0*([0-9a-fA-F]+)|0*([0-9]+));")
-_DECLARED_ENCODING = re.compile(rb"""(<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
+_DECLARED_ENCODING = re.compile(rb"""(<\?xml[^>]*?)\s+encoding\s*=\s*["']([^"']*)["']""")
+_DECLARATION_WINDOW = 1024
 
 
 def read_feed(
@@ -60,6 +61,9 @@ def _parse(raw: bytes, *, headers: dict[str, str]) -> Any:
     """Parse with feedparser; when it breaks on the encoding, parse a UTF-8 copy instead."""
     import feedparser
 
+    declared = _DECLARED_ENCODING.search(raw[:_DECLARATION_WINDOW])
+    if declared is not None and usable_charset(declared.group(2).decode("latin-1")) is None:
+        return feedparser.parse(_as_utf8(raw))  # "unicode-escape": not a charset at all
     try:
         return feedparser.parse(_CHAR_REF.sub(_valid_char_ref, raw), response_headers=headers)
     # encoding="undefined" or "rot13", and references to non-characters in a UTF-16 feed

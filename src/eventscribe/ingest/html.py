@@ -75,12 +75,21 @@ def decode_html(raw: bytes) -> str:
 
 def _declared_charset(head: bytes) -> str | None:
     match = _CHARSET.search(head)
-    if match is None:
-        return None
+    return None if match is None else usable_charset(match.group(1).decode("ascii"))
+
+
+# Codecs Python calls text encodings that no page is written in: they read backslashes as
+# escapes (and warn on each bad one) or are meant for host names.
+_NOT_A_CHARSET = frozenset({"unicode-escape", "raw-unicode-escape", "punycode", "idna"})
+
+
+def usable_charset(name: str) -> str | None:
+    """Return the codec name of a declared charset, or None when it cannot be a page's charset."""
     try:
-        return codecs.lookup(match.group(1).decode("ascii")).name
+        codec = codecs.lookup(name).name
     except LookupError:
         return None  # an unknown charset name: guess as if none were declared
+    return None if codec in _NOT_A_CHARSET else codec
 
 
 def _extract(html: str, *, url: str | None) -> dict[str, Any]:
