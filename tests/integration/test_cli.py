@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from store_dump import dump
 
 from eventscribe.schema import packaged_schema
 
@@ -30,21 +31,6 @@ def cli(*args: str, cwd: Path = REPO, stdin: str | None = None) -> subprocess.Co
     return subprocess.run(
         [EXE, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=900
     )
-
-
-def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every table's rows, sorted: equal dumps mean equal databases."""
-    with sqlite3.connect(db) as con:
-        tables = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
-        # the full-text index by what it holds: its shadow tables' bytes depend on batch sizes
-        out = {
-            t: sorted(con.execute(f'select * from "{t}"').fetchall(), key=repr)
-            for t in tables
-            if not t.startswith("articles_fts")
-        }
-        con.execute("create virtual table temp.vocab using fts5vocab(main, articles_fts, instance)")
-        out["articles_fts"] = sorted(con.execute("select * from temp.vocab").fetchall(), key=repr)
-        return out
 
 
 def test_extract_kazerun_matches_the_contract(tmp_path: Path) -> None:

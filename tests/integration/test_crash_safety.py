@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from run_harness import write_corpus
+from store_dump import dump
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -59,20 +60,6 @@ def finish(proc: subprocess.Popen[str]) -> str:
     out, err = proc.communicate(timeout=900)
     assert proc.returncode == 0, err[-3000:]
     assert "Traceback" not in err and "locked" not in err, err[-3000:]
-    return out
-
-
-def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every table's rows, sorted, the full-text index by its terms: equal dumps, equal stores."""
-    with sqlite3.connect(db) as con:
-        tables = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
-        out = {
-            t: sorted(con.execute(f'select * from "{t}"').fetchall(), key=repr)
-            for t in tables
-            if not t.startswith("articles_fts")
-        }
-        con.execute("create virtual table temp.vocab using fts5vocab(main, articles_fts, instance)")
-        out["articles_fts"] = sorted(con.execute("select * from temp.vocab").fetchall(), key=repr)
     return out
 
 
