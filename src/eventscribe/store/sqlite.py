@@ -11,6 +11,7 @@ keeps what SQLite does its own way. The SQL text is in ``sqlite_sql.py`` and ``d
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,22 +42,39 @@ def open_sqlite_store(path: str | Path, *, timeout: float = 5.0) -> SQLiteStore:
         connection = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
     try:
         with _translated(path, "opening"):
-            _prepare(connection, path)
+            _prepare(connection, path, timeout=timeout)
     except BaseException:
         connection.close()
         raise
     return SQLiteStore(connection, path=path)
 
 
-def _prepare(connection: sqlite3.Connection, path: Path) -> None:
+def _prepare(connection: sqlite3.Connection, path: Path, *, timeout: float) -> None:
     connection.create_function("es_fold", 1, _fold, deterministic=True)
     connection.execute("PRAGMA foreign_keys = ON")
     migrations = load_migrations()
     current = _schema_version(connection, path)  # before any write: never touch foreign files
     _refuse_newer(current, migrations[-1][0], path)
-    connection.execute("PRAGMA journal_mode = WAL")
+    _use_wal(connection, timeout=timeout)
     if current < migrations[-1][0]:
         _migrate(connection, path, migrations)
+
+
+def _use_wal(connection: sqlite3.Connection, *, timeout: float) -> None:
+    """Switch to WAL, waiting while another process holds the file.
+
+    The switch needs the file to itself, and SQLite answers "database is locked" at once,
+    without its busy wait, when two processes open a new file together.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _fold(value: object) -> str | None:
