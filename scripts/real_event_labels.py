@@ -1,14 +1,14 @@
 """Compare the two annotation passes of data/real/events, list disagreements, build train/dev.
 
-    python scripts/real_event_labels.py agree  --annot /work/annot   # kappa, disagreements.jsonl
-    python scripts/real_event_labels.py build  --annot /work/annot   # train.jsonl, dev.jsonl
+    python scripts/real_event_labels.py agree --annot data/real/events/passes  # kappa, disagreements
+    python scripts/real_event_labels.py build --annot data/real/events/passes  # train/dev.jsonl
 
 `agree` reads labels-K.jsonl (first pass) and labels-K-pass2.jsonl (blind second pass), prints
 Cohen's kappa and raw agreement on the PLOVER type and the ACLED sub-event type (no event counts
 as a label), and writes the rows where the passes differ on either to disagreements.jsonl.
 `build` checks every final label (known types and modes, the ACLED parent of each sub-event
-type, null types on unreal events), takes the agreed label where both passes agree and the adjudicated one
-(adjudicated-K.jsonl) where they differ, and writes data/real/events/{train,dev}.jsonl in the
+type, null types on unreal events), takes the agreed label where both passes agree and the
+adjudicated one (adjudicated-K.jsonl) where they differ, and writes data/real/events/{train,dev}.jsonl in the
 record shape of data/training plus corpus, doc and both passes' raw labels.
 """
 
@@ -19,21 +19,13 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from eventscribe.extract.taxonomy import ACLED_SUB_EVENT_TYPES
+from eventscribe.extract.taxonomy import ACLED_SUB_EVENT_TYPES, PLOVER_MODES
 from eventscribe.records import PLOVER_TYPES
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "data" / "real" / "events"
 CONTEXTS = {"historical", "negated", "future", "hypothetical"}
 UNREAL = CONTEXTS - {"historical"}
-MODES = {
-    "PROTEST": {"demo", "riot", "strike-gen", "strike-lim", "strike-hun", "boycott", "obstruct"},
-    "ASSAULT": {
-        "firearms", "beat", "abduct", "torture", "execute", "sexual", "assassinate",
-        "destroy", "primitive", "explosives", "suicide-attack", "heavy-weapons",
-    },
-    "COERCE": {"arrest", "curfew", "censor", "seize", "ban", "expel", "raid", "disperse"},
-}  # fmt: skip
 
 
 def problems(row: dict[str, object]) -> list[str]:
@@ -44,7 +36,7 @@ def problems(row: dict[str, object]) -> list[str]:
     contexts = row.get("contexts") or []
     if ptype is not None and ptype not in PLOVER_TYPES:
         out.append(f"unknown PLOVER type {ptype!r}")
-    if mode is not None and mode not in MODES.get(str(ptype), set()):
+    if mode is not None and mode not in PLOVER_MODES.get(str(ptype), ()):
         out.append(f"mode {mode!r} does not belong to {ptype!r}")
     if sub is not None and ACLED_SUB_EVENT_TYPES.get(str(sub)) != parent:
         out.append(f"ACLED {sub!r} does not have parent {parent!r}")
