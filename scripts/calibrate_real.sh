@@ -6,7 +6,9 @@
 #   bash scripts/calibrate_real.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=$(mktemp -d)
+# a fixed folder (ignored by git), so the map records the same fold paths on every machine
+work=build/calibrate-folds
+rm -rf "$work" && mkdir -p "$work"
 python - "$work" <<'PY'
 import hashlib, json, sys
 from pathlib import Path
