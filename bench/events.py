@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from eventscribe.extract.triggers import score_sentence
+from eventscribe.extract.events.triggers import score_sentence
 from eventscribe.pipeline import iter_findings, load_models
 from eventscribe.records import Article, Findings
 
@@ -124,7 +124,7 @@ def main() -> None:
     args = parser.parse_args()
     models = load_models()
     if args.weights is not None:
-        from eventscribe.extract.classifier import load_classifier, make_judge
+        from eventscribe.extract.events.classifier import load_classifier, make_judge
 
         classifier = load_classifier(args.weights)
         models = replace(models, classifier=classifier, judge=make_judge(classifier))

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eventscribe.extract import events as events_module
+from eventscribe.extract.events import stage as events_module
 from eventscribe.extract.places import find_places
 from eventscribe.gazetteer import load_gazetteer
 from eventscribe.parse import Parsed, load_nlp

@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from eventscribe.extract.actors import find_actors, load_actor_dictionary
+from eventscribe.extract.actors.stage import find_actors, load_actor_dictionary
 from eventscribe.extract.quotes import extract_quotes
 from eventscribe.parse import load_nlp
 from eventscribe.records import Quote

@@ -564,7 +564,7 @@ def train(data: str, output: str, real: str, minilm: str | None) -> None:
     """Train the sentence event classifier and print its scores on both dev sets."""
     from pathlib import Path
 
-    from eventscribe.extract.event_vectors import load_embedder
+    from eventscribe.extract.events.vectors import load_embedder
     from eventscribe.parse import load_nlp
     from eventscribe.training import dev_report, distill, real_dev_report, save
     from eventscribe.training import train as fit
@@ -643,7 +643,7 @@ def calibrate(labels: tuple[str, ...], weights: tuple[str, ...], report: str, ou
     from pathlib import Path
 
     from eventscribe.calibration import save
-    from eventscribe.extract.classifier import load_classifier, make_judge
+    from eventscribe.extract.events.classifier import load_classifier, make_judge
     from eventscribe.pipeline import load_models
     from eventscribe.training import calibration_pairs, calibration_report
 

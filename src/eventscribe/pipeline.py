@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 from eventscribe.calibration import IDENTITY, Calibrator, load_calibrator
 from eventscribe.config import Settings
 from eventscribe.errors import ModelError, StoreError
-from eventscribe.extract.actors import ActorDictionary, find_actors, load_actor_dictionary
-from eventscribe.extract.classifier import EventClassifier, load_classifier, make_judge
+from eventscribe.extract.actors.stage import ActorDictionary, find_actors, load_actor_dictionary
 from eventscribe.extract.counts import CountMention, find_counts
 from eventscribe.extract.dates import find_dates
-from eventscribe.extract.event_judge import SentenceJudge
-from eventscribe.extract.events import Lexicon, extract_events, load_lexicon
+from eventscribe.extract.events.classifier import EventClassifier, load_classifier, make_judge
+from eventscribe.extract.events.judge import SentenceJudge
+from eventscribe.extract.events.stage import Lexicon, extract_events, load_lexicon
 from eventscribe.extract.places import find_places, focus_country, focus_place
 from eventscribe.extract.quotes import extract_quotes
 from eventscribe.extract.reactions import link_reactions

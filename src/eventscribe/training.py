@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from eventscribe.errors import ConfigError
-from eventscribe.extract.classifier import (
+from eventscribe.extract.events.classifier import (
     NONE,
     EventClassifier,
     Example,
@@ -28,8 +28,8 @@ from eventscribe.extract.classifier import (
     sentence_features,
     train_classifier,
 )
-from eventscribe.extract.event_vectors import StaticEmbedder
-from eventscribe.extract.triggers import Lexicon, load_lexicon, score_sentence
+from eventscribe.extract.events.triggers import Lexicon, load_lexicon, score_sentence
+from eventscribe.extract.events.vectors import StaticEmbedder
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -201,8 +201,8 @@ def distill(minilm: Path, *, out: Path | None = None) -> Path:
     import hashlib
     from importlib import resources
 
-    from eventscribe.extract.event_minilm import distill_table, load_minilm
-    from eventscribe.extract.event_vectors import PACKAGED, save_embedder
+    from eventscribe.extract.events.minilm import distill_table, load_minilm
+    from eventscribe.extract.events.vectors import PACKAGED, save_embedder
 
     pieces, table, scales = distill_table(load_minilm(minilm), dims=VECTOR_DIMS)
     digest = hashlib.sha256(table.tobytes() + scales.tobytes()).hexdigest()[:16]

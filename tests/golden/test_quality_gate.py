@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from eventscribe.eval import evaluate, read_jsonl
-from eventscribe.extract.classifier import load_classifier
+from eventscribe.extract.events.classifier import load_classifier
 from eventscribe.ingest import read_inputs
 from eventscribe.pipeline import iter_findings
 from eventscribe.records import to_json

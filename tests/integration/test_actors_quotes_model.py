@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eventscribe.extract.actors import ActorDictionary, find_actors, load_actor_dictionary
+from eventscribe.extract.actors.stage import ActorDictionary, find_actors, load_actor_dictionary
 from eventscribe.extract.quotes import extract_quotes
 from eventscribe.records import Actor, Quote
 

@@ -12,7 +12,7 @@ from spacy.language import Language
 
 from eventscribe.extract.counts import CountMention
 from eventscribe.extract.dates import DateMention, DateValue
-from eventscribe.extract.events import Lexicon, extract_events, load_lexicon
+from eventscribe.extract.events.stage import Lexicon, extract_events, load_lexicon
 from eventscribe.extract.reactions import link_reactions
 from eventscribe.records import Actor, Count, Event, Place, Quote
 

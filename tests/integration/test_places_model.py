@@ -102,7 +102,7 @@ def test_load_is_fast_once_built(gazetteer: Gazetteer) -> None:
 
 def _event_places(nlp, gazetteer: Gazetteer, text: str) -> list[tuple[str, Place | None]]:  # type: ignore[no-untyped-def]
     from eventscribe.extract.counts import find_counts
-    from eventscribe.extract.events import extract_events, load_lexicon
+    from eventscribe.extract.events.stage import extract_events, load_lexicon
     from eventscribe.extract.places import focus_place
 
     doc = nlp(text)

@@ -9,7 +9,7 @@ import spacy
 from spacy.tokens import Doc
 
 from eventscribe.errors import ModelError
-from eventscribe.extract.actors import (
+from eventscribe.extract.actors.stage import (
     NAMED_HEADER,
     ActorDictionary,
     find_actors,

@@ -10,7 +10,7 @@ import spacy
 from spacy.tokens import Doc
 
 from eventscribe.errors import ModelError
-from eventscribe.extract.classifier import (
+from eventscribe.extract.events.classifier import (
     NONE,
     load_classifier,
     make_judge,
@@ -19,7 +19,7 @@ from eventscribe.extract.classifier import (
     sentence_features,
     train_classifier,
 )
-from eventscribe.extract.event_judge import Leading, SentenceView, propose
+from eventscribe.extract.events.judge import Leading, SentenceView, propose
 
 VOCAB = spacy.blank("en").vocab
 
@@ -112,7 +112,7 @@ def test_the_judge_reads_no_event_in_a_sports_sentence() -> None:
 
 
 def test_protest_sub_type_only_escalates() -> None:
-    from eventscribe.extract.event_judge import _may_replace
+    from eventscribe.extract.events.judge import _may_replace
 
     assert _may_replace("Peaceful protest", "Excessive force against protesters")
     assert not _may_replace("Excessive force against protesters", "Protest with intervention")

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from eventscribe.errors import ModelError
-from eventscribe.extract.event_minilm import WordPiece, read_safetensors, reduce_table
-from eventscribe.extract.event_vectors import load_embedder, save_embedder
+from eventscribe.extract.events.minilm import WordPiece, read_safetensors, reduce_table
+from eventscribe.extract.events.vectors import load_embedder, save_embedder
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "gun", "##men", "attack", "##ed", ",", "kazerun"]
 

@@ -13,7 +13,7 @@ from eventscribe.errors import ModelError
 from eventscribe.extract import taxonomy as tx
 from eventscribe.extract.counts import CountMention
 from eventscribe.extract.dates import DateMention, DateValue
-from eventscribe.extract.events import (
+from eventscribe.extract.events.stage import (
     Lexicon,
     extract_events,
     load_lexicon,
@@ -365,7 +365,7 @@ def test_the_sentence_country_beats_the_article_focus_place(lexicon: Lexicon) ->
 
 
 def test_reliability_map_is_monotone_and_keeps_the_drop_threshold() -> None:
-    from eventscribe.extract.events import reliability
+    from eventscribe.extract.events.stage import reliability
 
     scores = [reliability(x / 20) for x in range(21)]
     assert scores == sorted(scores)
@@ -374,7 +374,7 @@ def test_reliability_map_is_monotone_and_keeps_the_drop_threshold() -> None:
 
 
 def test_habitual_sentence_is_recognised() -> None:
-    from eventscribe.extract.events import habitual
+    from eventscribe.extract.events.stage import habitual
 
     nlp = spacy.blank("en")
     assert habitual(nlp("Protests break out almost every summer in the south.")[:])
@@ -382,7 +382,7 @@ def test_habitual_sentence_is_recognised() -> None:
 
 
 def test_sport_article_is_off_domain_but_a_strike_report_is_not() -> None:
-    from eventscribe.extract.events import article_domain
+    from eventscribe.extract.events.stage import article_domain
 
     nlp = spacy.blank("en")
     sport = nlp("The goalkeeper saved a penalty in the derby and the referee blew the whistle.")

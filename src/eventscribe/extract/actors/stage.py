@@ -23,7 +23,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from eventscribe.extract.actor_dictionary import (
+from eventscribe.extract.actors.dictionary import (
     COUNTRY_HEADER,
     NAMED_HEADER,
     ROLE_HEADER,
@@ -33,7 +33,7 @@ from eventscribe.extract.actor_dictionary import (
     Role,
     load_actor_dictionary,
 )
-from eventscribe.extract.actor_names import (
+from eventscribe.extract.actors.names import (
     Mention,
     defined_acronyms,
     in_dateline,
@@ -41,8 +41,8 @@ from eventscribe.extract.actor_names import (
     org_entity_mentions,
     tokens_at,
 )
-from eventscribe.extract.actor_people import person_mentions
-from eventscribe.extract.actor_roles import group_mentions, post_mentions
+from eventscribe.extract.actors.people import person_mentions
+from eventscribe.extract.actors.roles import group_mentions, post_mentions
 from eventscribe.parse import doc_text
 from eventscribe.records import Actor
 

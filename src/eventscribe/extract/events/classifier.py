@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from eventscribe.errors import ModelError
-from eventscribe.extract.event_judge import SentenceJudge, SentenceView
-from eventscribe.extract.event_vectors import StaticEmbedder, load_embedder
-from eventscribe.extract.triggers import Candidate
+from eventscribe.extract.events.judge import SentenceJudge, SentenceView
+from eventscribe.extract.events.triggers import Candidate
+from eventscribe.extract.events.vectors import StaticEmbedder, load_embedder
 
 if TYPE_CHECKING:
     from spacy.tokens import Span

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from eventscribe.errors import ModelError
 from eventscribe.extract import taxonomy as tx
-from eventscribe.extract.event_args import agent_heads, is_crowd
+from eventscribe.extract.events.args import agent_heads, is_crowd
 
 _SKIPPABLE_POS = frozenset({"DET", "ADJ", "ADV", "NUM", "PRON"})
 _BULLETS = frozenset({"•", "-", "*", "–", "—", "·", "◦", "▪"})

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span
 
-from eventscribe.extract.event_drafts import Draft
-from eventscribe.extract.triggers import Candidate, LexEntry
+from eventscribe.extract.events.drafts import Draft
+from eventscribe.extract.events.triggers import Candidate, LexEntry
 
 NONE = "-"
 _UNREAL = frozenset({"negated", "future", "hypothetical"})

@@ -22,8 +22,7 @@ from spacy.tokens import Token
 from eventscribe.extract import taxonomy as tx
 from eventscribe.extract.counts import CountMention, parse_quantity
 from eventscribe.extract.dates import DateMention, DateValue
-from eventscribe.extract.domain import sentence_veto
-from eventscribe.extract.event_args import (
+from eventscribe.extract.events.args import (
     ArticleIndex,
     agent_heads,
     claimant,
@@ -36,8 +35,9 @@ from eventscribe.extract.event_args import (
     patient_heads,
     speaker_place,
 )
-from eventscribe.extract.event_drafts import Draft
-from eventscribe.extract.triggers import Segment
+from eventscribe.extract.events.domain import sentence_veto
+from eventscribe.extract.events.drafts import Draft
+from eventscribe.extract.events.triggers import Segment
 from eventscribe.records import Actor, Count, Place
 
 __all__ = [

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eventscribe.extract.actor_dictionary import (
+from eventscribe.extract.actors.dictionary import (
     ActorDictionary,
     NamedActor,
     is_generic,

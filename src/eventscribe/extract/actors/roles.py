@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from eventscribe.extract.actor_dictionary import ActorDictionary, Role, code_title, surface_key
-from eventscribe.extract.actor_names import Mention, tokens_at
+from eventscribe.extract.actors.dictionary import ActorDictionary, Role, code_title, surface_key
+from eventscribe.extract.actors.names import Mention, tokens_at
 from eventscribe.parse import doc_text
 from eventscribe.records import Actor
 

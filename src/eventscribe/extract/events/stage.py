@@ -45,13 +45,13 @@ from dataclasses import replace
 from spacy.tokens import Doc, Token
 
 from eventscribe.extract import taxonomy as tx
-from eventscribe.extract.confidence import event_confidence, reliability
 from eventscribe.extract.counts import CountMention
 from eventscribe.extract.dates import DateMention
-from eventscribe.extract.domain import article_domain, habitual
-from eventscribe.extract.event_args import ArticleIndex, is_crowd
-from eventscribe.extract.event_drafts import Draft, new_draft
-from eventscribe.extract.event_judge import (
+from eventscribe.extract.events.args import ArticleIndex, is_crowd
+from eventscribe.extract.events.confidence import event_confidence, reliability
+from eventscribe.extract.events.domain import article_domain, habitual
+from eventscribe.extract.events.drafts import Draft, new_draft
+from eventscribe.extract.events.judge import (
     LEADING,
     Leading,
     SentenceJudge,
@@ -61,7 +61,7 @@ from eventscribe.extract.event_judge import (
     recode,
     weigh,
 )
-from eventscribe.extract.event_slots import (
+from eventscribe.extract.events.slots import (
     attach_counts,
     count_abductees,
     fill_slots,
@@ -69,7 +69,7 @@ from eventscribe.extract.event_slots import (
     share_location,
     split_places,
 )
-from eventscribe.extract.triggers import (
+from eventscribe.extract.events.triggers import (
     Candidate,
     LexEntry,
     Lexicon,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 
-from eventscribe.extract.event_drafts import Draft
+from eventscribe.extract.events.drafts import Draft
 
 __all__ = ["event_confidence", "reliability"]
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from eventscribe.errors import ModelError
-from eventscribe.extract.event_minilm import WordPiece
+from eventscribe.extract.events.minilm import WordPiece
 
 Array = np.ndarray[Any, Any]
 PACKAGED = "event-vectors.npz"

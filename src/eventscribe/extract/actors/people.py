@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from eventscribe.extract.actor_dictionary import ActorDictionary, Role, code_title, is_generic
-from eventscribe.extract.actor_names import ORG_WORDS, SETTING_PREPOSITIONS, Mention, tokens_at
+from eventscribe.extract.actors.dictionary import ActorDictionary, Role, code_title, is_generic
+from eventscribe.extract.actors.names import ORG_WORDS, SETTING_PREPOSITIONS, Mention, tokens_at
 from eventscribe.parse import doc_text
 from eventscribe.records import Actor
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from eventscribe.extract.dates import DateValue
-from eventscribe.extract.triggers import Candidate, Segment
+from eventscribe.extract.events.triggers import Candidate, Segment
 from eventscribe.records import Actor, Count, Place
 
 __all__ = ["Draft", "new_draft"]
