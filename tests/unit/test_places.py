@@ -69,6 +69,10 @@ ROWS = [
     city("Kano", "NGA", 12.0, 8.52, 4_910_000, "Kano"),
     admin1("Kano", "NGA", 11.86, 8.46, 5_044_919, "Kano State"),
     city("Lyon", "FRA", 45.76, 4.84, 472_317, "Auvergne-Rhône-Alpes"),
+    city("Springfield", "USA", 37.22, -93.30, 169_176, "Missouri"),
+    city("Springfield", "USA", 39.80, -89.64, 114_230, "Illinois"),
+    admin1("Missouri", "USA", 38.3, -92.5, 6_100_000),
+    admin1("Illinois", "USA", 40.0, -89.2, 12_800_000),
 ]
 
 
@@ -131,6 +135,32 @@ def test_city_region_qualifier_picks_the_namesake(gazetteer: Gazetteer) -> None:
         ("Paris", "Paris", "USA", "city"),
         ("Texas", "Texas", "USA", "admin1"),
     ]
+
+
+def test_ap_state_abbreviation_picks_the_namesake_and_is_no_toponym(
+    gazetteer: Gazetteer,
+) -> None:
+    doc = make_doc("A storm hit Springfield, Ill. on Monday.", [("Springfield", "GPE")])
+    places = find_places(doc, gazetteer=gazetteer)
+    assert [(p.text, p.admin1, p.country) for p in places] == [("Springfield", "Illinois", "USA")]
+    doc = make_doc("A storm hit Springfield, Ill. on Monday.", [("Springfield, Ill.", "GPE")])
+    assert [(p.text, p.admin1) for p in find_places(doc, gazetteer=gazetteer)] == [
+        ("Springfield", "Illinois")
+    ]
+
+
+def test_postal_state_code_picks_the_namesake(gazetteer: Gazetteer) -> None:
+    doc = make_doc("Police in Springfield, IL arrested 20.", [("Springfield", "GPE")])
+    assert [(p.text, p.admin1) for p in find_places(doc, gazetteer=gazetteer)] == [
+        ("Springfield", "Illinois")
+    ]
+    bare = make_doc("Police in Springfield arrested 20.", [("Springfield", "GPE")])
+    assert [p.admin1 for p in find_places(bare, gazetteer=gazetteer)] == ["Missouri"]
+
+
+def test_lowercase_word_after_a_comma_is_not_a_state(gazetteer: Gazetteer) -> None:
+    doc = make_doc("In Springfield, in the rain, police waited.", [("Springfield", "GPE")])
+    assert [p.admin1 for p in find_places(doc, gazetteer=gazetteer)] == ["Missouri"]
 
 
 def test_city_region_tagged_as_one_entity_is_split(gazetteer: Gazetteer) -> None:
