@@ -121,12 +121,11 @@ def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
     mentions = _merge(mentions, _recovered_mentions(doc, gazetteer, mentions))
     mentions = _merge(mentions, _organisation_mentions(doc, gazetteer, mentions))
     mentions = _merge(mentions, _repeat_mentions(doc, mentions))
-    mentions, states = _state_qualifiers(mentions, doc_text(doc), gazetteer)
+    mentions = _state_mentions(mentions, doc_text(doc), gazetteer)
     _link_qualifiers(mentions, doc_text(doc))
     _resolve(mentions)
     places = [_to_place(m) for m in mentions if m.choice is not None]
-    unresolved = _unresolved_places(doc, gazetteer, places, skip=states)
-    return sorted(places + unresolved, key=_text_order)
+    return sorted(places + _unresolved_places(doc, gazetteer, places), key=_text_order)
 
 
 def _text_order(place: Place) -> tuple[int, int]:
@@ -136,9 +135,7 @@ def _text_order(place: Place) -> tuple[int, int]:
 # ---------------------------------------------------------------- places the gazetteer lacks
 
 
-def _unresolved_places(
-    doc: Doc, gazetteer: Gazetteer, found: Sequence[Place], *, skip: Sequence[tuple[int, int]] = ()
-) -> list[Place]:
+def _unresolved_places(doc: Doc, gazetteer: Gazetteer, found: Sequence[Place]) -> list[Place]:
     """Return the villages, districts and neighbourhoods that the gazetteer does not hold.
 
     A span counts when the tagger calls it GPE/LOC or a cue says place ("the village of
@@ -146,7 +143,7 @@ def _unresolved_places(
     sentence (else of the sentence's country), at that place's precision, and no GeoNames id:
     a coder would put "Sharifah in western Palmyra" at Palmyra.
     """
-    taken = [(p.start, p.end) for p in found] + list(skip)
+    taken = [(p.start, p.end) for p in found]
     spans: list[tuple[int, int]] = []
     for start, end in _unknown_spans(doc, gazetteer):
         first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
@@ -578,30 +575,29 @@ def _merge(mentions: Sequence[_Mention], extra: Sequence[_Mention]) -> list[_Men
     return sorted(kept, key=lambda m: (m.start, m.end))
 
 
-def _state_qualifiers(
+def _state_mentions(
     mentions: Sequence[_Mention], text: str, gazetteer: Gazetteer
-) -> tuple[list[_Mention], list[tuple[int, int]]]:
-    """Qualify "Springfield, Ill." by its US state; drop the abbreviation as a mention.
+) -> list[_Mention]:
+    """Read "Springfield, Ill." as the town and its state; the state then qualifies the town.
 
-    Return the kept mentions and the abbreviations' spans, which are not toponyms of their own.
+    The abbreviation replaces what it was taken for ("Ala." as Aalen, "Mo." as Meaux), and is
+    reported as the state, the way "Texas" is in "Paris, Texas".
     """
-    spans = []
+    states = []
     for m in mentions:
         found = state_after(text, m.end)
         if found is None:
             continue
-        start, end, name = found
-        spans.append((start, end))
-        states = [c for c in gazetteer.candidates(name) if _is_us_state(c, name)]
-        if states and any(_inside(c, states[0]) for c in m.candidates):
-            state = _Mention(start, end, text[start:end], states[:1], "entity", choice=states[0])
-            m.qualifier = state
-    kept = [m for m in mentions if not any(m.start < b and a < m.end for a, b in spans)]
-    return kept, spans
+        start, end, name, country = found
+        entries = [c for c in gazetteer.candidates(name) if _is_state(c, name, country)]
+        if entries:
+            states.append(_Mention(start, end, text[start:end], entries[:1], "entity"))
+    kept = [m for m in mentions if not any(m.start < s.end and s.start < m.end for s in states)]
+    return sorted(kept + states, key=lambda m: (m.start, m.end))
 
 
-def _is_us_state(c: GazEntry, name: str) -> bool:
-    return c.country == "USA" and c.feature == "admin1" and fold_name(c.name) == fold_name(name)
+def _is_state(c: GazEntry, name: str, country: str) -> bool:
+    return c.country == country and c.feature == "admin1" and fold_name(c.name) == fold_name(name)
 
 
 def _link_qualifiers(mentions: Sequence[_Mention], text: str) -> None:

@@ -1,7 +1,7 @@
-"""US state abbreviations that qualify a town: "Springfield, Ill.", "Dayton, OH".
+"""State and province abbreviations that qualify a town: "Springfield, Ill.", "Barrie, Ont.".
 
-Local news writes "City, ST" with the AP stylebook's state abbreviations or postal codes; the
-abbreviation names the town's admin1 and is not a toponym of its own.
+Local news writes "City, ST" with the AP stylebook's state abbreviations or postal codes
+(Canadian Press abbreviations in Canada); the abbreviation names the town's admin1.
 """
 
 from __future__ import annotations
@@ -38,8 +38,18 @@ POSTAL_STATES = {
     "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
     "WY": "Wyoming",
 }  # fmt: skip
-
-_ABBREVIATIONS = sorted([*AP_STATES, *POSTAL_STATES], key=len, reverse=True)
+# Canadian Press abbreviations (its postal codes "ON", "BC" are left out: too many collisions).
+CP_PROVINCES = {
+    "Alta.": "Alberta", "B.C.": "British Columbia", "Man.": "Manitoba", "N.B.": "New Brunswick",
+    "Nfld.": "Newfoundland and Labrador", "N.L.": "Newfoundland and Labrador",
+    "N.S.": "Nova Scotia", "N.W.T.": "Northwest Territories", "Ont.": "Ontario",
+    "P.E.I.": "Prince Edward Island", "Que.": "Quebec", "Sask.": "Saskatchewan",
+}  # fmt: skip
+_ADMIN1 = {
+    **{k: (v, "USA") for k, v in [*AP_STATES.items(), *POSTAL_STATES.items()]},
+    **{k: (v, "CAN") for k, v in CP_PROVINCES.items()},
+}
+_ABBREVIATIONS = sorted(_ADMIN1, key=len, reverse=True)
 # A comma, then an abbreviation that no letter continues ("Ill." but not "Illinois", "CA" but
 # not "CAIR"). Matched case-sensitively: "in" or "me" after a comma is not a state.
 _STATE_AFTER = re.compile(
@@ -47,11 +57,10 @@ _STATE_AFTER = re.compile(
 )
 
 
-def state_after(text: str, end: int) -> tuple[int, int, str] | None:
-    """Return (start, end, state name) of a ", ST" abbreviation right after offset ``end``."""
+def state_after(text: str, end: int) -> tuple[int, int, str, str] | None:
+    """Return (start, end, admin1 name, alpha-3) of a ", ST" abbreviation right after ``end``."""
     match = _STATE_AFTER.match(text, end)
     if match is None:
         return None
-    abbreviation = match["state"]
-    name = AP_STATES.get(abbreviation) or POSTAL_STATES[abbreviation]
-    return match.start("state"), match.end("state"), name
+    name, country = _ADMIN1[match["state"]]
+    return match.start("state"), match.end("state"), name, country
