@@ -69,6 +69,12 @@ ROWS = [
     city("Kano", "NGA", 12.0, 8.52, 4_910_000, "Kano"),
     admin1("Kano", "NGA", 11.86, 8.46, 5_044_919, "Kano State"),
     city("Lyon", "FRA", 45.76, 4.84, 472_317, "Auvergne-Rhône-Alpes"),
+    city("Springfield", "USA", 37.22, -93.30, 169_176, "Missouri"),
+    city("Springfield", "USA", 39.80, -89.64, 114_230, "Illinois"),
+    admin1("Missouri", "USA", 38.3, -92.5, 6_100_000),
+    city("Paris", "USA", 39.48, -92.0, 1_200, "Missouri"),
+    city("Meaux", "FRA", 48.96, 2.88, 55_000, "Île-de-France", "Mo."),
+    admin1("Illinois", "USA", 40.0, -89.2, 12_800_000),
 ]
 
 
@@ -131,6 +137,46 @@ def test_city_region_qualifier_picks_the_namesake(gazetteer: Gazetteer) -> None:
         ("Paris", "Paris", "USA", "city"),
         ("Texas", "Texas", "USA", "admin1"),
     ]
+
+
+def test_ap_state_abbreviation_picks_the_namesake_and_is_the_state(
+    gazetteer: Gazetteer,
+) -> None:
+    doc = make_doc("A storm hit Springfield, Ill. on Monday.", [("Springfield", "GPE")])
+    places = find_places(doc, gazetteer=gazetteer)
+    assert [(p.text, p.name, p.admin1, p.feature) for p in places] == [
+        ("Springfield", "Springfield", "Illinois", "city"),
+        ("Ill.", "Illinois", "Illinois", "admin1"),
+    ]
+    doc = make_doc("A storm hit Springfield, Ill. on Monday.", [("Springfield, Ill.", "GPE")])
+    assert [(p.text, p.admin1) for p in find_places(doc, gazetteer=gazetteer)] == [
+        ("Springfield", "Illinois"), ("Ill.", "Illinois"),
+    ]  # fmt: skip
+
+
+def test_postal_state_code_picks_the_namesake(gazetteer: Gazetteer) -> None:
+    doc = make_doc("Police in Springfield, IL arrested 20.", [("Springfield", "GPE")])
+    assert [(p.text, p.admin1) for p in find_places(doc, gazetteer=gazetteer)] == [
+        ("Springfield", "Illinois"), ("IL", "Illinois"),
+    ]  # fmt: skip
+    bare = make_doc("Police in Springfield arrested 20.", [("Springfield", "GPE")])
+    assert [p.admin1 for p in find_places(bare, gazetteer=gazetteer)] == ["Missouri"]
+
+
+def test_abbreviation_replaces_the_town_it_was_taken_for(gazetteer: Gazetteer) -> None:
+    doc = make_doc("PARIS, Mo. (AP) — Flooding closed roads.", [("PARIS", "GPE")])
+    assert [(p.text, p.name, p.admin1) for p in find_places(doc, gazetteer=gazetteer)] == [
+        ("PARIS", "Paris", "Missouri"), ("Mo.", "Missouri", "Missouri"),
+    ]  # fmt: skip
+    doc = make_doc("Paris, Mo. flooded.", [("Paris, Mo.", "GPE")])
+    assert [(p.text, p.name, p.country) for p in find_places(doc, gazetteer=gazetteer)] == [
+        ("Paris", "Paris", "USA"), ("Mo.", "Missouri", "USA"),
+    ]  # fmt: skip
+
+
+def test_lowercase_word_after_a_comma_is_not_a_state(gazetteer: Gazetteer) -> None:
+    doc = make_doc("In Springfield, in the rain, police waited.", [("Springfield", "GPE")])
+    assert [p.admin1 for p in find_places(doc, gazetteer=gazetteer)] == ["Missouri"]
 
 
 def test_city_region_tagged_as_one_entity_is_split(gazetteer: Gazetteer) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from eventscribe.extract.states import state_after
 from eventscribe.gazetteer import GazEntry, Gazetteer, fold_name, prior
 from eventscribe.parse import doc_text
 from eventscribe.records import Place, Precision
@@ -120,6 +121,7 @@ def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
     mentions = _merge(mentions, _recovered_mentions(doc, gazetteer, mentions))
     mentions = _merge(mentions, _organisation_mentions(doc, gazetteer, mentions))
     mentions = _merge(mentions, _repeat_mentions(doc, mentions))
+    mentions = _state_mentions(mentions, doc_text(doc), gazetteer)
     _link_qualifiers(mentions, doc_text(doc))
     _resolve(mentions)
     places = [_to_place(m) for m in mentions if m.choice is not None]
@@ -571,6 +573,31 @@ def _merge(mentions: Sequence[_Mention], extra: Sequence[_Mention]) -> list[_Men
             for m in overlapping:
                 m.kind = "dateline"
     return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def _state_mentions(
+    mentions: Sequence[_Mention], text: str, gazetteer: Gazetteer
+) -> list[_Mention]:
+    """Read "Springfield, Ill." as the town and its state; the state then qualifies the town.
+
+    The abbreviation replaces what it was taken for ("Ala." as Aalen, "Mo." as Meaux), and is
+    reported as the state, the way "Texas" is in "Paris, Texas".
+    """
+    states = []
+    for m in mentions:
+        found = state_after(text, m.end)
+        if found is None:
+            continue
+        start, end, name, country = found
+        entries = [c for c in gazetteer.candidates(name) if _is_state(c, name, country)]
+        if entries:
+            states.append(_Mention(start, end, text[start:end], entries[:1], "entity"))
+    kept = [m for m in mentions if not any(m.start < s.end and s.start < m.end for s in states)]
+    return sorted(kept + states, key=lambda m: (m.start, m.end))
+
+
+def _is_state(c: GazEntry, name: str, country: str) -> bool:
+    return c.country == country and c.feature == "admin1" and fold_name(c.name) == fold_name(name)
 
 
 def _link_qualifiers(mentions: Sequence[_Mention], text: str) -> None:
