@@ -20,7 +20,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from eventscribe.ingest import IngestFailure, read_inputs
+from eventscribe.ingest import IngestFailure, read_feed, read_inputs
 from eventscribe.records import Article
 
 READERS = ("txt", "html", "jsonl", "feed", "warc")
@@ -335,6 +335,30 @@ def check_file(reader: str, raw: bytes, folder: Path) -> Outcome:
         for item in read_inputs([str(path)]):
             _check_item(item, outcome)
     except Exception as exc:  # the reader broke its promise: this is what the fuzzer hunts
+        outcome.problems.append(f"raised {type(exc).__name__}: {str(exc)[:200]}")
+    return outcome
+
+
+# What a server may say a feed is: the charset is the fuzzed part (feedparser trusts it).
+content_types = st.builds(
+    lambda kind, charset, quote: f"{kind}; charset={quote}{charset}{quote}",
+    st.sampled_from(["application/rss+xml", "application/atom+xml", "text/xml", "text/html"]),
+    charsets,
+    st.sampled_from(["", '"']),
+)
+
+
+def check_feed_served(raw: bytes, content_type: str) -> Outcome:
+    """Read fuzzed bytes as a feed fetched over HTTP with this Content-Type header."""
+    outcome = Outcome()
+    try:
+        for item in read_feed(
+            raw,
+            origin="http://feed.test/",
+            headers={"content-type": content_type},  # as fetch_feed gives
+        ):
+            _check_item(item, outcome)
+    except Exception as exc:
         outcome.problems.append(f"raised {type(exc).__name__}: {str(exc)[:200]}")
     return outcome
 

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from ingest_inputs import BIG, DEEP, READERS, STRATEGIES, check_file
+from ingest_inputs import (
+    BIG,
+    DEEP,
+    READERS,
+    STRATEGIES,
+    check_feed_served,
+    check_file,
+    content_types,
+)
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parent.parent / "src"
@@ -61,6 +69,15 @@ def test_fuzz_jsonl(raw: bytes, folder: Path) -> None:
 @given(raw=STRATEGIES["feed"])
 def test_fuzz_feed(raw: bytes, folder: Path) -> None:
     _fuzz("feed", raw, folder)
+
+
+@CI_SETTINGS
+@given(raw=STRATEGIES["feed"], content_type=content_types)
+def test_fuzz_feed_served_with_a_header_charset(raw: bytes, content_type: str) -> None:
+    """As a URL feed: the Content-Type header's charset reaches feedparser too."""
+    outcome = check_feed_served(raw, content_type)
+    assert outcome.problems == [], (outcome.problems, content_type, raw[:300])
+    assert outcome.internal == 0, "a reader bug reached the safety net (see the log)"
 
 
 @CI_SETTINGS

@@ -141,8 +141,18 @@ def test_feed_files_are_dispatched_and_a_malformed_feed_fails_while_the_rest_goe
     assert out[6].message.startswith("not an RSS or Atom feed")
 
 
+# No XML declaration: only the HTTP header names a charset. Read as "unicode-escape", \\x41
+# would become "A" (and "\\ò" warn), so the header's charset must be ignored and sniffed.
+ESCAPED_RSS = (
+    '<rss version="2.0"><channel><title>Escapes</title><item><guid isPermaLink="false">e-1</guid>'
+    "<title>A \\x41 B</title><description>Police fired tear gas at protesters in Lagos on"
+    " Monday. Café \\u0041 \\ò.</description></item></channel></rss>"
+).encode()
+
+
 class _FeedServer:
-    """A loopback HTTP server: /feed.rss answers the RSS feed, anything else 404."""
+    """A loopback HTTP server: /feed.rss answers the RSS feed, /escape.rss one served with an
+    escape codec as its header charset, anything else 404."""
 
     def __init__(self) -> None:
         class Handler(BaseHTTPRequestHandler):
@@ -153,6 +163,12 @@ class _FeedServer:
                     self.send_header("Content-Length", str(len(RSS)))
                     self.end_headers()
                     self.wfile.write(RSS)
+                elif self.path == "/escape.rss":  # a header charset that is an escape codec
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/rss+xml; charset=unicode-escape")
+                    self.send_header("Content-Length", str(len(ESCAPED_RSS)))
+                    self.end_headers()
+                    self.wfile.write(ESCAPED_RSS)
                 else:
                     self.send_error(404)
 
@@ -183,6 +199,29 @@ def test_feed_url_is_fetched_over_http(feed_server: _FeedServer) -> None:
         "http://wire.example/2018/05/link-only",
     ]
     assert isinstance(out[0], Article) and out[0].source == "Gulf Wire Service"
+
+
+def test_an_escape_codec_in_the_content_type_header_is_ignored(feed_server: _FeedServer) -> None:
+    """charset=unicode-escape in Content-Type reached feedparser, which decoded escapes with it."""
+    url = feed_server.url + "/escape.rss"
+    out = list(read_feed_url(url))  # pytest turns the codec's DeprecationWarning into an error
+    assert out == [
+        Article(
+            id="e-1",
+            text="Police fired tear gas at protesters in Lagos on Monday. Café \\u0041 \\ò.",
+            title="A \\x41 B",
+            source="Escapes",
+            language="en",
+        )
+    ]
+
+
+def test_an_escape_codec_in_given_headers_is_ignored_whatever_their_case() -> None:
+    for name in ("content-type", "Content-Type"):
+        for charset in ("unicode-escape", '"raw-unicode-escape"', "punycode", "idna"):
+            headers = {name: f"application/rss+xml; charset={charset}; q=1"}
+            [article] = read_feed(ESCAPED_RSS, origin="f", headers=headers)
+            assert isinstance(article, Article) and article.title == "A \\x41 B", headers
 
 
 def test_http_error_gives_one_failure(feed_server: _FeedServer) -> None:

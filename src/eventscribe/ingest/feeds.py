@@ -35,6 +35,7 @@ _DATE_FIELDS = ("published", "updated", "created")
 _CHAR_REF = re.compile(rb"&#(?:[xX]0*([0-9a-fA-F]+)|0*([0-9]+));")
 _DECLARED_ENCODING = re.compile(rb"""(<\?xml[^>]*?)\s+encoding\s*=\s*["']([^"']*)["']""")
 _DECLARATION_WINDOW = 1024
+_HEADER_CHARSET = re.compile(r"""\s*;\s*charset\s*=\s*("?)([^";\s]*)\1""", re.IGNORECASE)
 
 
 def read_feed(
@@ -42,7 +43,7 @@ def read_feed(
 ) -> Iterator[Article | IngestFailure]:
     """Yield one article per feed entry (or a failure), then a failure when the feed is malformed."""
     try:
-        parsed = _parse(raw, headers=dict(headers or {}))
+        parsed = _parse(raw, headers=_usable_headers(headers or {}))
     except Exception as exc:  # feedparser is lenient, but a bug in it must end this feed only
         yield internal_failure(exc, id=origin, what="the feed")
         return
@@ -69,6 +70,19 @@ def _parse(raw: bytes, *, headers: dict[str, str]) -> Any:
     # encoding="undefined" or "rot13", and references to non-characters in a UTF-16 feed
     except (UnicodeError, LookupError, ValueError, OverflowError):
         return feedparser.parse(_as_utf8(raw))
+
+
+def _usable_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Lower-case the header names (as feedparser reads them) and drop a Content-Type charset
+    that cannot be a feed's ("unicode-escape"), so that feedparser sniffs the encoding instead."""
+    usable = {name.lower(): value for name, value in headers.items()}
+    if "content-type" in usable:
+        usable["content-type"] = _HEADER_CHARSET.sub(_usable_param, usable["content-type"])
+    return usable
+
+
+def _usable_param(match: re.Match[str]) -> str:
+    return match.group(0) if usable_charset(match.group(2)) is not None else ""
 
 
 def _as_utf8(raw: bytes) -> bytes:
