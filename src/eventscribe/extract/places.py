@@ -121,8 +121,9 @@ def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
     mentions = _merge(mentions, _recovered_mentions(doc, gazetteer, mentions))
     mentions = _merge(mentions, _organisation_mentions(doc, gazetteer, mentions))
     mentions = _merge(mentions, _repeat_mentions(doc, mentions))
-    mentions = _state_mentions(mentions, doc_text(doc), gazetteer)
-    _link_qualifiers(mentions, doc_text(doc))
+    text = doc_text(doc)
+    mentions = _state_mentions(mentions, text, gazetteer)
+    _link_qualifiers(mentions, text)
     _resolve(mentions)
     places = [_to_place(m) for m in mentions if m.choice is not None]
     return sorted(places + _unresolved_places(doc, gazetteer, places), key=_text_order)
