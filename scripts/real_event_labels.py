@@ -1,8 +1,13 @@
 """Compare the two annotation passes of data/real/events, list disagreements, build train/dev.
 
-    python scripts/real_event_labels.py agree --annot data/real/events/passes  # kappa, disagreements
-    python scripts/real_event_labels.py build --annot data/real/events/passes  # train/dev.jsonl
+    python scripts/real_event_labels.py agree --annot data/real/events/passes        # first batch
+    python scripts/real_event_labels.py agree --annot data/real/events/passes-extra  # second batch
+    python scripts/real_event_labels.py build                                        # train/dev.jsonl
 
+Each batch is a sentence file and a folder of passes (BATCHES): the first batch is
+`sentences.jsonl` (a random sample, train and dev) with `passes/`, the second
+`sentences-extra.jsonl` (train side only, enriched for rare types by
+scripts/sample_extra_sentences.py) with `passes-extra/`.
 `agree` reads labels-K.jsonl (first pass) and labels-K-pass2.jsonl (blind second pass), prints
 Cohen's kappa and raw agreement on the PLOVER type and the ACLED sub-event type (no event counts
 as a label), and writes the rows where the passes differ on either to disagreements.jsonl.
@@ -26,6 +31,8 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "data" / "real" / "events"
 CONTEXTS = {"historical", "negated", "future", "hypothetical"}
 UNREAL = CONTEXTS - {"historical"}
+# (sentence file, folder of its passes), in the order their rows are written
+BATCHES = (("sentences.jsonl", "passes"), ("sentences-extra.jsonl", "passes-extra"))
 
 
 def problems(row: dict[str, object]) -> list[str]:
@@ -52,7 +59,14 @@ def problems(row: dict[str, object]) -> list[str]:
     return out
 
 
-FIELDS = ("plover_type", "plover_mode", "acled_event_type", "acled_sub_event_type", "contexts", "also")
+FIELDS = (
+    "plover_type",
+    "plover_mode",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "contexts",
+    "also",
+)
 
 
 def _read(path: Path) -> dict[str, dict]:
@@ -62,10 +76,17 @@ def _read(path: Path) -> dict[str, dict]:
 def _passes(annot: Path) -> tuple[dict[str, dict], dict[str, dict]]:
     first: dict[str, dict] = {}
     second: dict[str, dict] = {}
-    for k in (1, 2, 3):
-        first.update(_read(annot / f"labels-{k}.jsonl"))
-        second.update(_read(annot / f"labels-{k}-pass2.jsonl"))
+    for path in sorted(annot.glob("labels-*-pass2.jsonl")):
+        first.update(_read(path.with_name(path.name.replace("-pass2", ""))))
+        second.update(_read(path))
     return first, second
+
+
+def _sentences_of(annot: Path) -> dict[str, dict]:
+    for sentences, passes in BATCHES:
+        if annot.resolve() == (OUT / passes).resolve():
+            return _read(OUT / sentences)
+    raise SystemExit(f"{annot} is not one of the batches' pass folders: {[p for _, p in BATCHES]}")
 
 
 def _kappa(a: list[str], b: list[str]) -> float:
@@ -83,33 +104,56 @@ def _key(row: dict, field: str) -> str:
 def agree(annot: Path) -> None:
     first, second = _passes(annot)
     ids = sorted(first)
-    sentences = _read(OUT / "sentences.jsonl")
+    sentences = _sentences_of(annot)
     for field in ("plover_type", "acled_sub_event_type", "acled_event_type"):
         a = [_key(first[i], field) for i in ids]
         b = [_key(second[i], field) for i in ids]
         same = sum(x == y for x, y in zip(a, b, strict=True)) / len(ids)
         event = [x != "NONE" for x in a], [y != "NONE" for y in b]
         ek = _kappa([str(x) for x in event[0]], [str(y) for y in event[1]])
-        print(f"{field:22s} agreement {same:.3f}  kappa {_kappa(a, b):.3f}  (event/no-event kappa {ek:.3f})")
+        print(
+            f"{field:22s} agreement {same:.3f}  kappa {_kappa(a, b):.3f}  (event/no-event kappa {ek:.3f})"
+        )
     with (annot / "disagreements.jsonl").open("w", encoding="utf-8") as fh:
         n = 0
         for i in ids:
             p, q = first[i], second[i]
             if any(_key(p, f) != _key(q, f) for f in ("plover_type", "acled_sub_event_type")):
                 n += 1
-                fh.write(json.dumps({"id": i, "text": sentences[i]["text"], "corpus": sentences[i]["corpus"],
-                                     "a": {f: p.get(f) for f in (*FIELDS, "note")},
-                                     "b": {f: q.get(f) for f in (*FIELDS, "note")}}, ensure_ascii=False) + "\n")
+                fh.write(
+                    json.dumps(
+                        {
+                            "id": i,
+                            "text": sentences[i]["text"],
+                            "corpus": sentences[i]["corpus"],
+                            "a": {f: p.get(f) for f in (*FIELDS, "note")},
+                            "b": {f: q.get(f) for f in (*FIELDS, "note")},
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
     print(f"{n} of {len(ids)} rows disagree -> {annot / 'disagreements.jsonl'}")
 
 
-def build(annot: Path) -> None:
+def build() -> None:
+    rows: dict[str, list[dict]] = {"train": [], "dev": []}
+    for sentences, passes in BATCHES:
+        _build_batch(_read(OUT / sentences), OUT / passes, rows)
+    for split, part in rows.items():
+        with (OUT / f"{split}.jsonl").open("w", encoding="utf-8") as fh:
+            for row in part:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(
+            f"{split}: {len(part)} sentences, {sum(r['plover_type'] is not None for r in part)} with an event"
+        )
+
+
+def _build_batch(sentences: dict[str, dict], annot: Path, rows: dict[str, list[dict]]) -> None:
     first, second = _passes(annot)
     adjudicated: dict[str, dict] = {}
     for path in sorted(annot.glob("adjudicated-*.jsonl")):
         adjudicated.update(_read(path))
-    sentences = _read(OUT / "sentences.jsonl")
-    rows: dict[str, list[dict]] = {"train": [], "dev": []}
     missing = []
     for i, s in sentences.items():
         p, q = first[i], second[i]
@@ -126,26 +170,35 @@ def build(annot: Path) -> None:
         row = {"id": i, "text": s["text"], **{f: final.get(f) for f in FIELDS}}
         row["contexts"] = row["contexts"] or []
         row["also"] = row["also"] or []
-        row.update(corpus=s["corpus"], doc=s["doc"], split=s["split"], note=final.get("note") or "",
-                   label_source=how,
-                   pass1={f: p.get(f) for f in ("plover_type", "acled_sub_event_type")},
-                   pass2={f: q.get(f) for f in ("plover_type", "acled_sub_event_type")})
+        row.update(
+            corpus=s["corpus"],
+            doc=s["doc"],
+            split=s["split"],
+            note=final.get("note") or "",
+            label_source=how,
+            pass1={f: p.get(f) for f in ("plover_type", "acled_sub_event_type")},
+            pass2={f: q.get(f) for f in ("plover_type", "acled_sub_event_type")},
+        )
         rows[s["split"]].append(row)
     if missing:
-        raise SystemExit(f"{len(missing)} disagreements have no adjudicated label, e.g. {missing[:5]}")
-    for split, part in rows.items():
-        with (OUT / f"{split}.jsonl").open("w", encoding="utf-8") as fh:
-            for row in part:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        print(f"{split}: {len(part)} sentences, {sum(r['plover_type'] is not None for r in part)} with an event")
+        raise SystemExit(
+            f"{annot}: {len(missing)} disagreements have no adjudicated label, e.g. {missing[:5]}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=("agree", "build"))
-    parser.add_argument("--annot", type=Path, required=True, help="folder with the labels-*.jsonl passes")
+    parser.add_argument(
+        "--annot", type=Path, help="agree: a batch's folder of labels-*.jsonl passes"
+    )
     args = parser.parse_args()
-    (agree if args.command == "agree" else build)(args.annot)
+    if args.command == "build":
+        build()
+    elif args.annot is None:
+        parser.error("agree needs --annot")
+    else:
+        agree(args.annot)
 
 
 if __name__ == "__main__":

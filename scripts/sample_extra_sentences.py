@@ -1,0 +1,130 @@
+"""Draw a second batch of real train-side sentences for data/real/events, enriched for rare types.
+
+    python scripts/sample_extra_sentences.py [--corpora ../shared/corpora] [--n 600]
+
+The first batch (`sentences.jsonl`, drawn by sample_real_sentences.py) is a plain random sample,
+so the rare PLOVER types (REJECT, THREATEN, CONCEDE, SUPPORT, REQUEST, ...) and the rare ACLED
+sub-event types (air strikes, territory, disrupted weapons) have a handful of examples each.
+This batch draws only from documents on the **train** side of the same split (PolNeAR's own
+train folder; TR-News, GeoVirus and event-location documents whose SHA-1 is odd), never a
+sentence already drawn, and takes most of each quota from sentences with a cue word for those
+types (the rest at random, so the batch keeps non-events and common types too). The cue words
+only choose what gets annotated; the labels come from the annotators (GUIDE.md). Writes
+`sentences-extra.jsonl` (ids `realx-NNNN`, all `split` train) and two annotation slices.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+from pathlib import Path
+
+from sample_real_sentences import _sentences, _split, _xml_docs
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "data" / "real" / "events"
+SEED = 20261203
+_STATEMENT = re.compile(
+    r"\b(accus|blam|condemn|critici[sz]|denounc|slam|reject|den(y|ied|ies)\b|refus|dismiss|threat"
+    r"|warn|vow|urg(e|ed|es|ing)\b|call(ed|s|ing)? (on|for)|demand|appeal|plead|support|endors"
+    r"|prais|backed|welcom|agree|accord|signed|cooperat|concede|admit|apologi|resign|withdr"
+    r"|pull(ed|s)? out|retreat|step(ped|s)? down|ceasefire|cease-fire|talks with|met with|sanction"
+    r"|veto|boycott|expel|releas|pardon)",
+    re.IGNORECASE,
+)
+_PHYSICAL = re.compile(
+    r"\b(air ?strike|air raid|warplane|drone|jets?\b|helicopter|bomb(ed|ing|er)|recaptur|retook"
+    r"|regain|seiz|captur|took control|taken control|liberat|overr(an|un)|handed over|surrender"
+    r"|defus|dismantl|intercept|loot|arson|torch|set fire|kidnap|abduct|rap(e|ed)\b|shell(ed|ing)"
+    r"|missile|rocket|mortar|ambush|clash|arrest|detain|protest|demonstrat|riot|strike)",
+    re.IGNORECASE,
+)
+# corpus -> (sentences, share taken from cue sentences, cue pattern)
+QUOTAS = {
+    "PolNeAR": (280, 0.8, _STATEMENT),
+    "event-location": (220, 0.7, _PHYSICAL),
+    "TR-News": (60, 0.5, _PHYSICAL),
+    "GeoVirus": (40, 0.5, _PHYSICAL),
+}
+
+
+def _pool(corpora: Path) -> dict[str, list[tuple[str, str, str]]]:
+    """Return corpus -> [(corpus label, doc, sentence)] over train-side documents only."""
+    pools: dict[str, list[tuple[str, str, str]]] = {k: [] for k in QUOTAS}
+    for path in sorted((corpora / "polnear" / "train" / "text").glob("*.txt")):
+        for s in _sentences(path.read_text(encoding="utf-8")):
+            pools["PolNeAR"].append(("PolNeAR", f"polnear-{path.stem}", s))
+    seen: set[str] = set()
+    for line in (corpora / "event-location-dev.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        text = row["text"].strip()
+        doc = "el-" + hashlib.sha1(text.encode()).hexdigest()[:12]
+        if text not in seen and 40 <= len(text) <= 400 and _split(doc) == "train":
+            seen.add(text)
+            pools["event-location"].append((f"event-location/{row['source']}", doc, text))
+    geo = corpora / "geoparsing"
+    for corpus, name, prefix in (
+        ("TR-News", "TR-News.xml", "trnews"),
+        ("GeoVirus", "GeoVirus.xml", "geovirus"),
+    ):
+        for key, text in _xml_docs(geo / name):
+            doc = f"{prefix}-{key}"
+            if _split(doc) == "train":
+                pools[corpus].extend((corpus, doc, s) for s in _sentences(text))
+    return pools
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", type=Path, default=REPO.parent / "shared" / "corpora")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    rng = random.Random(SEED)
+    taken = {
+        json.loads(line)["text"] for line in (args.out / "sentences.jsonl").open(encoding="utf-8")
+    }
+    rows: list[dict[str, str]] = []
+    for corpus, pool in _pool(args.corpora).items():
+        n, cue_share, cue = QUOTAS[corpus]
+        fresh = [p for p in pool if p[2] not in taken]
+        cued = [p for p in fresh if cue.search(p[2])]
+        picked = rng.sample(cued, min(round(n * cue_share), len(cued)))
+        rest = [p for p in fresh if p not in picked]
+        picked += rng.sample(rest, min(n - len(picked), len(rest)))
+        for label, doc, text in picked:
+            if text not in taken:
+                taken.add(text)
+                rows.append({"corpus": label, "doc": doc, "split": "train", "text": text})
+    rng.shuffle(rows)
+    for i, row in enumerate(rows):
+        row["id"] = f"realx-{i:04d}"
+    with (args.out / "sentences-extra.jsonl").open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(
+                json.dumps(
+                    {k: row[k] for k in ("id", "corpus", "doc", "split", "text")},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+    slices = args.out / "passes-extra"
+    slices.mkdir(exist_ok=True)
+    half = (len(rows) + 1) // 2
+    for k, part in ((1, rows[:half]), (2, rows[half:])):
+        with (slices / f"slice-{k}.jsonl").open("w", encoding="utf-8") as fh:
+            for row in part:
+                fh.write(
+                    json.dumps(
+                        {"id": row["id"], "text": row["text"], "corpus": row["corpus"]},
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
+    print(f"{len(rows)} sentences -> {args.out / 'sentences-extra.jsonl'}; slices in {slices}")
+
+
+if __name__ == "__main__":
+    main()
