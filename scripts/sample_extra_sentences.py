@@ -1,6 +1,6 @@
 """Draw a second batch of real train-side sentences for data/real/events, enriched for rare types.
 
-    python scripts/sample_extra_sentences.py [--corpora ../shared/corpora] [--n 600]
+    python scripts/sample_extra_sentences.py [--batch 1|2] [--corpora ../shared/corpora]
 
 The first batch (`sentences.jsonl`, drawn by sample_real_sentences.py) is a plain random sample,
 so the rare PLOVER types (REJECT, THREATEN, CONCEDE, SUPPORT, REQUEST, ...) and the rare ACLED
@@ -9,8 +9,11 @@ This batch draws only from documents on the **train** side of the same split (Po
 train folder; TR-News, GeoVirus and event-location documents whose SHA-1 is odd), never a
 sentence already drawn, and takes most of each quota from sentences with a cue word for those
 types (the rest at random, so the batch keeps non-events and common types too). The cue words
-only choose what gets annotated; the labels come from the annotators (GUIDE.md). Writes
-`sentences-extra.jsonl` (ids `realx-NNNN`, all `split` train) and two annotation slices.
+only choose what gets annotated; the labels come from the annotators (GUIDE.md). Batch 1 writes
+`sentences-extra.jsonl` (ids `realx-NNNN`, all `split` train) and two annotation slices in
+`passes-extra/`; batch 2 (`sentences-extra2.jsonl`, `realx2-NNNN`, `passes-extra2/`) was drawn
+after batch 1 was labelled, with cues for the types still thin: RETREAT, AGREE, CONSULT,
+COOPERATE, AID, THREATEN, and air strikes and territory changes.
 """
 
 from __future__ import annotations
@@ -42,18 +45,44 @@ _PHYSICAL = re.compile(
     r"|missile|rocket|mortar|ambush|clash|arrest|detain|protest|demonstrat|riot|strike)",
     re.IGNORECASE,
 )
-# corpus -> (sentences, share taken from cue sentences, cue pattern)
+_STATEMENT_2 = re.compile(
+    r"\b(withdr|pull(ed|s|ing)? (out|back)|retreat|evacuat|freed|releas|hand(ed)? over|disarm"
+    r"|demobili|agree|deal\b|accord|treaty|signed|pledg|promis|ceasefire|cease-fire|truce|met\b"
+    r"|meet|talks|visit|summit|phone|negotiat|mediat|cooperat|joint|alliance|partner|aid\b"
+    r"|assistance|humanitarian|donat|relief|threat|warn|ultimatum|vow|impos|sanction|expel)",
+    re.IGNORECASE,
+)
+_PHYSICAL_2 = re.compile(
+    r"\b(air ?strike|air raid|warplane|drone|jets?\b|helicopter|bombard|recaptur|retook|regain"
+    r"|took control|taken control|seized control|captur|liberat|overr(an|un)|withdr|retreat"
+    r"|pull(ed|s)? out|surrender|handed over|evacuat|aid\b|relief|humanitarian|truce|ceasefire"
+    r"|cease-fire|talks|agree|defus|intercept|shot down)",
+    re.IGNORECASE,
+)
+# batch -> corpus -> (sentences, share taken from cue sentences, cue pattern)
 QUOTAS = {
-    "PolNeAR": (280, 0.8, _STATEMENT),
-    "event-location": (220, 0.7, _PHYSICAL),
-    "TR-News": (60, 0.5, _PHYSICAL),
-    "GeoVirus": (40, 0.5, _PHYSICAL),
+    1: {
+        "PolNeAR": (280, 0.8, _STATEMENT),
+        "event-location": (220, 0.7, _PHYSICAL),
+        "TR-News": (60, 0.5, _PHYSICAL),
+        "GeoVirus": (40, 0.5, _PHYSICAL),
+    },
+    2: {
+        "PolNeAR": (280, 0.85, _STATEMENT_2),
+        "event-location": (240, 0.8, _PHYSICAL_2),
+        "TR-News": (50, 0.6, _PHYSICAL_2),
+        "GeoVirus": (30, 0.6, _PHYSICAL_2),
+    },
+}
+NAMES = {
+    1: ("sentences-extra.jsonl", "realx", "passes-extra"),
+    2: ("sentences-extra2.jsonl", "realx2", "passes-extra2"),
 }
 
 
 def _pool(corpora: Path) -> dict[str, list[tuple[str, str, str]]]:
     """Return corpus -> [(corpus label, doc, sentence)] over train-side documents only."""
-    pools: dict[str, list[tuple[str, str, str]]] = {k: [] for k in QUOTAS}
+    pools: dict[str, list[tuple[str, str, str]]] = {k: [] for k in QUOTAS[1]}
     for path in sorted((corpora / "polnear" / "train" / "text").glob("*.txt")):
         for s in _sentences(path.read_text(encoding="utf-8")):
             pools["PolNeAR"].append(("PolNeAR", f"polnear-{path.stem}", s))
@@ -81,14 +110,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=REPO.parent / "shared" / "corpora")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--batch", type=int, choices=sorted(QUOTAS), default=1)
     args = parser.parse_args()
-    rng = random.Random(SEED)
+    rng = random.Random(SEED + args.batch - 1)
+    earlier = ["sentences.jsonl"] + [NAMES[b][0] for b in sorted(NAMES) if b < args.batch]
     taken = {
-        json.loads(line)["text"] for line in (args.out / "sentences.jsonl").open(encoding="utf-8")
+        json.loads(line)["text"]
+        for name in earlier
+        for line in (args.out / name).open(encoding="utf-8")
     }
+    out_name, prefix, folder = NAMES[args.batch]
     rows: list[dict[str, str]] = []
     for corpus, pool in _pool(args.corpora).items():
-        n, cue_share, cue = QUOTAS[corpus]
+        n, cue_share, cue = QUOTAS[args.batch][corpus]
         fresh = [p for p in pool if p[2] not in taken]
         cued = [p for p in fresh if cue.search(p[2])]
         picked = rng.sample(cued, min(round(n * cue_share), len(cued)))
@@ -100,8 +134,8 @@ def main() -> None:
                 rows.append({"corpus": label, "doc": doc, "split": "train", "text": text})
     rng.shuffle(rows)
     for i, row in enumerate(rows):
-        row["id"] = f"realx-{i:04d}"
-    with (args.out / "sentences-extra.jsonl").open("w", encoding="utf-8") as fh:
+        row["id"] = f"{prefix}-{i:04d}"
+    with (args.out / out_name).open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(
                 json.dumps(
@@ -110,7 +144,7 @@ def main() -> None:
                 )
                 + "\n"
             )
-    slices = args.out / "passes-extra"
+    slices = args.out / folder
     slices.mkdir(exist_ok=True)
     half = (len(rows) + 1) // 2
     for k, part in ((1, rows[:half]), (2, rows[half:])):
@@ -123,7 +157,7 @@ def main() -> None:
                     )
                     + "\n"
                 )
-    print(f"{len(rows)} sentences -> {args.out / 'sentences-extra.jsonl'}; slices in {slices}")
+    print(f"{len(rows)} sentences -> {args.out / out_name}; slices in {slices}")
 
 
 if __name__ == "__main__":
