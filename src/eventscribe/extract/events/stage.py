@@ -61,6 +61,7 @@ from eventscribe.extract.events.judge import (
     recode,
     weigh,
 )
+from eventscribe.extract.events.placing import PlaceChooser, default_place_picker
 from eventscribe.extract.events.slots import (
     attach_counts,
     count_abductees,
@@ -114,11 +115,14 @@ def extract_events(
     judge: SentenceJudge | None = None,
     leading: Leading = LEADING,
     min_confidence: float = 0.3,
+    place_chooser: PlaceChooser | None = None,
 ) -> list[Event]:
     """Detect and code the events an article reports, one record per event.
 
     With a ``judge`` (the sentence classifier) the classifier leads: see ``event_judge``.
+    ``place_chooser`` picks each event's place (by default the packaged place picker).
     """
+    chooser = place_chooser or default_place_picker()
     index = ArticleIndex.build(doc, actors=actors, places=places, quotes=quotes, dates=dates)
     segments = split_segments(doc)
     drafts: list[Draft] = []
@@ -129,7 +133,7 @@ def extract_events(
         if view is not None:
             views.append(view)
             cands += propose(view, cands, leading=leading, clause=_has_verb(seg))
-        found = _segment_drafts(cands, seg, index, published, fallback_place, counts)
+        found = _segment_drafts(cands, seg, index, published, fallback_place, counts, chooser)
         if view is not None:
             weigh(found, view, leading=leading)
             recode(found, view, leading=leading)
@@ -137,7 +141,9 @@ def extract_events(
     drafts = _in_conflict(drafts)
     if not drafts and (best := best_reading(views, leading=leading)) is not None:
         seg = segments[best[0]]
-        drafts = _segment_drafts([best[1]], seg, index, published, fallback_place, counts)
+        drafts = _segment_drafts(
+            [best[1]], seg, index, published, fallback_place, counts, chooser
+        )
     drafts = _expand_lists(drafts, segments, index)
     _escalate_protests(drafts)
     domain = article_domain(doc)
@@ -158,9 +164,10 @@ def _segment_drafts(
     published: datetime.date | None,
     fallback: Place | None,
     counts: Sequence[CountMention],
+    chooser: PlaceChooser,
 ) -> list[Draft]:
     drafts = [new_draft(c, seg) for c in _keep(cands, seg)]
-    fill_slots(drafts, seg, index=index, published=published, fallback=fallback)
+    fill_slots(drafts, seg, index=index, published=published, fallback=fallback, chooser=chooser)
     drafts = [d for d in map(_recode_negated, drafts) if d is not None and _is_reported(d)]
     drafts = _drop_folded(drafts)
     share_location(drafts, fallback)
