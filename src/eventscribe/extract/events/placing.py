@@ -8,9 +8,11 @@ a conditional logit model, trained by ``scripts/train_place_picker.py`` on the t
 the real event-location sentences, scores them; the best one wins. Its weights are a small
 JSON file in the package; scoring is a dot product.
 
-Two rules stay, because they encode a role rather than a preference: where an official
-speaker sits ("a spokesman in Goma said") is never the event's place, and a statement only
-takes the place it was said in ("said in Paris"). When "no place" wins, a physical event
+Four rules stay, because they encode a role rather than a preference: where an official
+speaker sits ("a spokesman in Goma said") is never the event's place, a statement only takes
+the place it was said in ("said in Paris"), and so does an anaphoric mention of an event told
+before ("these protests"); an event told as background ("days after the killing of five in
+Rangpur") only takes a place inside its own phrase, not the main clause's. When "no place" wins, a physical event
 takes the article's focus place, with its precision and no span (text "", start = end = 0).
 """
 
@@ -147,6 +149,8 @@ def locate(
 ) -> Place | None:
     """Return the draft's place: the chosen place of its sentence, else the focus place."""
     options = place_options(d, index, anchors)
+    if d.type in tx.STATEMENT_TYPES or d.type == "SANCTION":
+        return options[1].place if len(options) > 1 else None  # where it was said, if told
     picked = chooser.choose(d.anchor, options)
     if picked.place is not None:
         return picked.place
@@ -162,8 +166,12 @@ def place_options(d: Draft, index: ArticleIndex, anchors: set[int]) -> list[Plac
     """Return "no place" and each place of the draft's segment it may have happened at."""
     anchor, seg = d.anchor, d.segment
     found = [(p, r) for p, r in index.places if _in_seg(r, seg) and not speaker_place(r, anchor)]
-    if d.type in tx.STATEMENT_TYPES or d.type == "SANCTION":
-        found = [(p, r) for p, r in found if said_of(r, anchor)]  # "said in Paris"
+    if d.type in tx.STATEMENT_TYPES or d.type == "SANCTION" or d.anaphoric:
+        # "said in Paris"; "these protests, like the uprising that began in Mashhad": a
+        # statement is where it was said, an event told before keeps the place it was told at
+        found = [(p, r) for p, r in found if said_of(r, anchor)]
+    if anchor.dep_ == "pobj" and anchor.head.lower_ in _BACKGROUND:
+        found = [(p, r) for p, r in found if anchor in r.ancestors]  # "after the killing in X"
     group = _group(d.type)
     linked = [(p, r) for p, r in found if said_of(r, anchor)]
     options = [PlaceOption(None, None, _none_features(group, found, linked))]
@@ -375,6 +383,9 @@ def said_of(root: Token, anchor: Token) -> bool:
         return True
     return host.dep_ in ("dobj", "nsubjpass") and host.head.i == anchor.i
 
+
+# "days after the killing of five in Rangpur": an earlier event told as background
+_BACKGROUND = frozenset({"after", "before", "since", "following"})
 
 _SPEECH = frozenset({
     "say", "speak", "tell", "announce", "condemn", "add", "state", "declare", "claim", "report",

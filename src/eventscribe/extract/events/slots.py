@@ -67,9 +67,9 @@ def fill_slots(
         if "weak" in d.flags:  # "did not fire on the protesters": the protest still happened
             d.contexts = [c for c in d.contexts if c == "historical"]
         d.claimed_by = claimant(d.anchor, index)
+        d.anaphoric = _is_anaphoric(d.anchor)
         d.location = locate(d, index, anchors, fallback, chooser=chooser)
         d.own_place = any(p is d.location for p, _ in index.places)
-        d.anaphoric = _is_anaphoric(d.anchor)
         d.definite = d.anaphoric or _is_definite(d.anchor)
         d.quoted = any(q.kind == "direct" and q.start <= d.anchor.idx < q.end for q in index.quotes)
         d.veto = sentence_veto(seg.span)

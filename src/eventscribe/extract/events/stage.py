@@ -141,9 +141,7 @@ def extract_events(
     drafts = _in_conflict(drafts)
     if not drafts and (best := best_reading(views, leading=leading)) is not None:
         seg = segments[best[0]]
-        drafts = _segment_drafts(
-            [best[1]], seg, index, published, fallback_place, counts, chooser
-        )
+        drafts = _segment_drafts([best[1]], seg, index, published, fallback_place, counts, chooser)
     drafts = _expand_lists(drafts, segments, index)
     _escalate_protests(drafts)
     domain = article_domain(doc)
@@ -411,7 +409,7 @@ def _corefers(o: Draft, d: Draft) -> bool:
     statement_mention = d.definite and d.anchor.pos_ == "NOUN"  # "of the agreement"
     if not (d.type in tx.PHYSICAL_TYPES or statement_mention) or not _kind_fits(o, d):
         return False
-    if o.own_place and d.own_place and _name(o.location) != _name(d.location):
+    if o.own_place and d.own_place and _places_differ(o.location, d.location):
         return False  # "In Athens, 20,000 marched" vs "rallies were held in Patras"
     if ("historical" in o.contexts) != ("historical" in d.contexts):
         return False
@@ -484,6 +482,17 @@ def _mergeable(o: Draft, d: Draft) -> bool:
         names = {a.name for a in o.sources}
         return not names or not d.sources or bool(names & {a.name for a in d.sources})
     return d.anaphoric and _name(o.location) == _name(d.location)
+
+
+def _places_differ(a: Place | None, b: Place | None) -> bool:
+    """Tell two places apart, but not one name resolved twice.
+
+    "a police station in Ikorodu" and "the Ikorodu divisional police station" may resolve to
+    the town and to its district: the same name written is one place.
+    """
+    if a is None or b is None or a.name == b.name:
+        return False
+    return not (a.text and a.text.casefold() == b.text.casefold())
 
 
 def _name(record: Actor | Place | None) -> str | None:
