@@ -8,10 +8,12 @@ a conditional logit model, trained by ``scripts/train_place_picker.py`` on the t
 the real event-location sentences, scores them; the best one wins. Its weights are a small
 JSON file in the package; scoring is a dot product.
 
-Four rules stay, because they encode a role rather than a preference: where an official
+Five rules stay, because they encode a role rather than a preference: where an official
 speaker sits ("a spokesman in Goma said") is never the event's place, a statement only takes
 the place it was said in ("said in Paris"), and so does an anaphoric mention of an event told
-before ("these protests"); an event told as background ("days after the killing of five in
+before ("these protests"); an event with its own "in X" does not take the place another
+trigger's "in Y" sets ("arrested journalists in Cairo and attacked a convoy in Giza"); an
+event told as background ("days after the killing of five in
 Rangpur") only takes a place inside its own phrase, not the main clause's. When "no place" wins, a physical event
 takes the article's focus place, with its precision and no span (text "", start = end = 0).
 """
@@ -107,9 +109,9 @@ class PlacePicker:
 
     def scores(self, options: Sequence[PlaceOption]) -> np.ndarray:
         """Return each option's score (its log-odds up to a constant)."""
-        return np.array([[o.features.get(n, 0.0) for n in FEATURES] for o in options]) @ (
-            self.weights
-        )
+        x = np.array([[o.features.get(n, 0.0) for n in FEATURES] for o in options])
+        scored: np.ndarray = x @ self.weights
+        return scored
 
     def choose(self, anchor: Token, options: Sequence[PlaceOption]) -> PlaceOption:
         """Return the best option (the first on ties, so "no place")."""
@@ -174,6 +176,9 @@ def place_options(d: Draft, index: ArticleIndex, anchors: set[int]) -> list[Plac
         found = [(p, r) for p, r in found if anchor in r.ancestors]  # "after the killing in X"
     group = _group(d.type)
     linked = [(p, r) for p, r in found if said_of(r, anchor)]
+    if linked:  # "arrested journalists in Cairo and attacked a convoy in Giza": each its own
+        others = [index.doc[a] for a in anchors if a != anchor.i]
+        found = [(p, r) for p, r in found if _is_own(r, anchor, others)]
     options = [PlaceOption(None, None, _none_features(group, found, linked))]
     context = _Context(anchor, anchors, found, linked)
     for place, root in found:
@@ -187,6 +192,11 @@ class _Context:
     anchors: set[int]
     found: list[tuple[Place, Token]]
     linked: list[tuple[Place, Token]]
+
+
+def _is_own(root: Token, anchor: Token, others: Sequence[Token]) -> bool:
+    """Tell a place not set on another trigger only ("attacked a convoy in Giza")."""
+    return said_of(root, anchor) or not any(said_of(root, o) for o in others)
 
 
 def _group(type_: str) -> str:
