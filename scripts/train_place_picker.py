@@ -106,7 +106,7 @@ def build_groups(rows: list[EventRow], recorder: Recorder) -> tuple[list[Group],
         rec = draft_of(row, recorder.seen.get(row.text, []))
         kind = "located" if row.location else "unlocated"
         if rec is None:
-            tally[f"{kind}: no draft on the verb"] += 1
+            tally[f"{kind}: no picked draft on the verb (none, or a statement)"] += 1
             continue
         gold = np.array([_is_gold(span, row) for span, _ in rec.options])
         if not gold.any():
@@ -180,7 +180,7 @@ def main() -> None:
     rows = [r for r in rows if half_of(r.text) == "tune"]
     groups, tally = build_groups(rows, record(rows))
     for what, n in sorted(tally.items()):
-        print(f"  {what:45s} {n}")
+        print(f"  {what:60s} {n}")
     scores = {c: cross_validate(groups, c) for c in PENALTIES}
     for c, acc in scores.items():
         print(f"  penalty {c:<5} cross-validated option accuracy {acc:.3f}")

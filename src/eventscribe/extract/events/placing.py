@@ -85,6 +85,9 @@ FEATURES: tuple[str, ...] = (
 )  # fmt: skip
 
 
+_COLUMN = {name: n for n, name in enumerate(FEATURES)}
+
+
 @dataclass(frozen=True, slots=True)
 class PlaceOption:
     """One answer to "where did this event happen": a place of the sentence, or none."""
@@ -109,7 +112,10 @@ class PlacePicker:
 
     def scores(self, options: Sequence[PlaceOption]) -> np.ndarray:
         """Return each option's score (its log-odds up to a constant)."""
-        x = np.array([[o.features.get(n, 0.0) for n in FEATURES] for o in options])
+        x = np.zeros((len(options), len(FEATURES)))
+        for row, option in enumerate(options):
+            for name, value in option.features.items():
+                x[row, _COLUMN[name]] = value
         scored: np.ndarray = x @ self.weights
         return scored
 

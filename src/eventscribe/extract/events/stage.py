@@ -22,12 +22,11 @@ repeats. Decisions, kept consistent:
   contexts. Competing casualty figures from another claimant stay separate; a definite mention
   with its own different date ("the protests began last week in Zubair") is another event.
   The merged event keeps the dated sentence as evidence, and the first place, date and counts.
-- Location: the place the event's own "in/at X" names (on the trigger, its object, or the
-  verb of a subject trigger: "stormed the building in Basra", "a strike killed five in
-  Kharkiv") wins over the sentence's other places, which win over the article's focus place.
-  "from X" is an origin; a demonym modifying a noun ("a Russian missile strike") is a setting
-  only when the sentence names no other place; where an official speaker sits ("a spokesman
-  in Goma said") never is.
+- Location: a learned picker (``placing``) chooses among the places the segment names, or none;
+  role rules come first (where an official speaker sits, "said in X" for statements, an
+  anaphoric or background mention's own phrase, another trigger's own "in Y"). With none, a
+  physical event takes the segment's dateline place, else the article's focus place, with no
+  span.
 - Not reported: generic or habitual mentions ("monitors attacks", "almost every summer"),
   statements that did not happen ("nobody asked us"), statements that only describe an act
   ("marched to demand"); "would not withdraw" is a REJECT.
