@@ -24,6 +24,7 @@ from eventscribe.extract.counts import CountMention, find_counts
 from eventscribe.extract.dates import find_dates
 from eventscribe.extract.events.classifier import EventClassifier, load_classifier, make_judge
 from eventscribe.extract.events.judge import SentenceJudge
+from eventscribe.extract.events.placing import PlacePicker, load_place_picker
 from eventscribe.extract.events.stage import Lexicon, extract_events, load_lexicon
 from eventscribe.extract.places import find_places, focus_country, focus_place
 from eventscribe.extract.quotes import extract_quotes
@@ -60,6 +61,7 @@ class Models:
     classifier: EventClassifier | None = None  # the sentence classifier (types, ACLED codes)
     judge: SentenceJudge | None = None  # the classifier as extract_events' sentence judge
     calibrator: Calibrator = IDENTITY  # raw event score -> calibrated confidence
+    place_picker: PlacePicker | None = None  # each event's own place (None: the packaged one)
     language: str = "en"
 
 
@@ -77,6 +79,7 @@ def load_models(settings: Settings | None = None) -> Models:
         classifier=classifier,
         judge=make_judge(classifier),
         calibrator=load_calibrator(),
+        place_picker=load_place_picker(),
         language=settings.language,
     )
 
@@ -101,6 +104,7 @@ def extract_findings(parsed: Parsed, *, models: Models) -> Findings:
         counts=_sentence_counts(doc),
         fallback_place=focus_place(places),
         judge=models.judge,
+        place_chooser=models.place_picker,
     )
     findings.events = [
         replace(e, confidence=models.calibrator(e.confidence)) for e in link_reactions(events)

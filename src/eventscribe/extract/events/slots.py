@@ -1,14 +1,9 @@
 """Fill an event draft's slots: roles, date, place, counts and how it is mentioned.
 
-Location: the place the event's own "in/at X" names (on the trigger, its object, or the verb
-of a subject trigger) wins over the sentence's other places, and the narrowest place around
-it wins over the one that only locates it ("the village of Sharifah in western Palmyra");
-"from X" is an origin, a demonym modifying a noun ("the Syrian Arab Army") names an actor,
-and where an official speaker sits never is. Only when the sentence names no place does the
-event take the article's focus place, with its precision and no span (text "", start = end
-= 0). Dates and places
-owned by another trigger in the sentence are left to it. Counts go to the event type each
-figure most likely belongs to.
+Location: ``placing.locate`` picks among the places the segment names, with a learned model;
+only when it picks none does a physical event take the article's focus place, with its
+precision and no span (text "", start = end = 0). Dates owned by another trigger in the
+sentence are left to it. Counts go to the event type each figure most likely belongs to.
 """
 
 from __future__ import annotations
@@ -26,17 +21,15 @@ from eventscribe.extract.events.args import (
     ArticleIndex,
     agent_heads,
     claimant,
-    clause_verb,
     contexts_for,
     is_crowd,
     is_mob,
-    is_title_place,
     noun_phrase,
     patient_heads,
-    speaker_place,
 )
 from eventscribe.extract.events.domain import sentence_veto
 from eventscribe.extract.events.drafts import Draft
+from eventscribe.extract.events.placing import PlaceChooser, default_place_picker, locate
 from eventscribe.extract.events.triggers import Segment
 from eventscribe.records import Actor, Count, Place
 
@@ -60,8 +53,10 @@ def fill_slots(
     index: ArticleIndex,
     published: datetime.date | None,
     fallback: Place | None,
+    chooser: PlaceChooser | None = None,
 ) -> None:
     """Fill each draft's roles, date, contexts, claimant, place and mention kind."""
+    chooser = chooser or default_place_picker()
     anchors = {d.anchor.i for d in drafts}
     for d in drafts:
         _fill_roles(d, index)
@@ -72,9 +67,9 @@ def fill_slots(
         if "weak" in d.flags:  # "did not fire on the protesters": the protest still happened
             d.contexts = [c for c in d.contexts if c == "historical"]
         d.claimed_by = claimant(d.anchor, index)
-        d.location = _locate(d, index, anchors, fallback)
-        d.own_place = any(p is d.location for p, r in _settings_in(seg, d.anchor, index))
         d.anaphoric = _is_anaphoric(d.anchor)
+        d.location = locate(d, index, anchors, fallback, chooser=chooser)
+        d.own_place = any(p is d.location for p, _ in index.places)
         d.definite = d.anaphoric or _is_definite(d.anchor)
         d.quoted = any(q.kind == "direct" and q.start <= d.anchor.idx < q.end for q in index.quotes)
         d.veto = sentence_veto(seg.span)
@@ -139,153 +134,6 @@ def _owner(tok: Token, anchors: set[int]) -> int | None:
         if anc.i in anchors:
             return anc.i
     return None
-
-
-def _settings_in(seg: Segment, anchor: Token, index: ArticleIndex) -> list[tuple[Place, Token]]:
-    """Return the segment's places that can be where the anchor's event happened."""
-    return [
-        (p, r)
-        for p, r in index.places
-        if _in_seg(r, seg) and _is_setting(r, p) and not speaker_place(r, anchor)
-    ]
-
-
-def _locate(
-    d: Draft, index: ArticleIndex, anchors: set[int], fallback: Place | None
-) -> Place | None:
-    usable = _settings_in(d.segment, d.anchor, index)
-    if d.type in tx.STATEMENT_TYPES or d.type == "SANCTION":
-        said_in = [p for p, r in usable if _said_of(r, d.anchor)]  # "said in Paris"
-        return said_in[0] if said_in else None
-    # "the Syrian Arab Army", "a Russian strike": a country modifying a noun names an actor.
-    usable = [(p, r) for p, r in usable if not _is_modifier(r) and not _is_demonym(p, r)]
-    linked = [(p, r) for p, r in usable if _said_of(r, d.anchor)]
-    mine = [(p, r) for p, r in usable if _owner(r, anchors) == d.anchor.i]
-    free = [(p, r) for p, r in usable if _owner(r, anchors) is None]
-    own_fallback = fallback if d.type in tx.PHYSICAL_TYPES else None
-    for pool in (linked, mine, free):
-        for wanted in (_SUB_COUNTRY, {"country"}):
-            near = [(abs(r.i - d.anchor.i), p, r) for p, r in pool if _precision(p) in wanted]
-            if near:
-                _, place, root = min(near, key=lambda x: x[0])
-                return _narrowest(place, root, usable)
-    return _unspanned(own_fallback, d.segment)
-
-
-def _unspanned(place: Place | None, seg: Segment) -> Place | None:
-    """Return the article's focus place as a fallback: its precision, but no span here.
-
-    Unless the focus mention is in this very sentence (and names a place, not a demonym),
-    the sentence does not name where the event happened, so the location must not point at
-    a mention elsewhere.
-    """
-    if place is None:
-        return None
-    named = place.text.casefold().replace(".", "") == place.name.casefold()
-    if seg.start <= place.start < place.end <= seg.end and (named or place.feature != "country"):
-        return place
-    return replace(place, text="", start=0, end=0)
-
-
-def _narrowest(place: Place, root: Token, usable: Sequence[tuple[Place, Token]]) -> Place:
-    """Return the most specific place around a chosen one: "Sharifah in Palmyra" -> Sharifah.
-
-    A place whose phrase holds the chosen one ("the village of Sharifah in western Palmyra",
-    "Mogadishu's Yaqshid district") is where the event was; the chosen one only locates it.
-    """
-    for other, other_root in usable:
-        if other is not place and other_root in root.ancestors and _chain(root, other_root):
-            return other
-    return place
-
-
-def _chain(inner: Token, outer: Token) -> bool:
-    """Say whether ``inner`` hangs on ``outer`` through place-qualifying links only."""
-    tok = inner
-    while tok.i != outer.i:
-        if tok.dep_ not in _QUALIFYING or tok.head.i == tok.i:
-            return False
-        tok = tok.head
-    return True
-
-
-_QUALIFYING = frozenset({"pobj", "prep", "poss", "compound", "appos", "npadvmod", "nmod"})
-
-
-_SETTING_PREPS = frozenset(
-    {"in", "at", "near", "outside", "inside", "across", "throughout", "around", "within"}
-)
-
-
-def _said_of(root: Token, anchor: Token) -> bool:
-    """Tell "marched in Nairobi", "stormed the building in Basra": a place the event is set in.
-
-    The preposition hangs on the trigger, on the verb of a subject trigger ("a strike killed
-    five in Kharkiv"), on the trigger's object, or on a participle describing the trigger or
-    its object ("a truce signed in Rome", "the curfew imposed in the city of Basra");
-    "travelled from Mombasa" or a dateline is not.
-    """
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in _AREAS:
-        root = root.head.head  # "in the city of Basra"
-    prep = root.head
-    if root.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in _SETTING_PREPS:
-        return False
-    host = prep.head
-    if host.dep_ == "acl" and host.tag_ == "VBN":
-        host = host.head  # "a truce signed in Rome": where the truce was
-    subject = anchor.dep_ in ("nsubj", "nsubjpass") and host.i == clause_verb(anchor).i
-    if host.i == anchor.i or subject:
-        return True
-    return host.dep_ in ("dobj", "nsubjpass") and host.head.i == anchor.i
-
-
-_AREAS = frozenset({
-    "city", "town", "village", "province", "district", "region", "state", "county", "capital",
-    "neighbourhood", "neighborhood", "suburb", "quarter", "area", "villages", "governorate",
-})  # fmt: skip
-
-
-def _is_modifier(root: Token) -> bool:
-    """Tell a demonym or country modifying a noun ("a Russian missile strike"): not a setting."""
-    if root.dep_ == "amod" or (root.pos_ == "ADJ" and root.dep_ != "pobj"):
-        return True
-    return (
-        root.dep_ in ("compound", "nmod")
-        and root.head.pos_ in ("NOUN", "PROPN")
-        and (root.ent_type_ == "NORP" or root.tag_ in ("JJ", "NNPS"))
-    )
-
-
-def _is_demonym(place: Place, root: Token) -> bool:
-    """Tell "Syrian" in "the Syrian Arab Army", "U.S. forces": a country named as an adjective."""
-    if place.feature != "country" or root.dep_ not in ("compound", "amod", "nmod"):
-        return False
-    return place.text.casefold().replace(".", "") != place.name.casefold()
-
-
-_SUB_COUNTRY = frozenset({"point", "city", "admin2", "admin1"})
-
-
-def _is_setting(root: Token, place: Place) -> bool:
-    """Tell whether a place mention can be where something happened, not who acted."""
-    if root.dep_ in ("nsubj", "nsubjpass") or root.head.dep_ == "agent":
-        return False  # "Turkey deployed troops": an actor that the place stage also found
-    return _is_whole_entity(root, place) or not is_title_place(root)
-
-
-def _is_whole_entity(root: Token, place: Place) -> bool:
-    """Tell a place the tagger called ORG as a whole ("Al-Raqqa"), not one inside a name."""
-    ent = next((e for e in root.doc.ents if e.start <= root.i < e.end), None)
-    if ent is None or ent.label_ != "ORG":
-        return False
-    first = ent[1] if ent[0].lower_ == "the" and len(ent) > 1 else ent[0]
-    return place.start <= first.idx and ent.end_char <= place.end
-
-
-def _precision(place: Place) -> str:
-    if place.feature == "continent":
-        return "continent"  # too coarse to say where an event happened
-    return place.precision or ("country" if place.feature == "country" else "city")
 
 
 def _is_anaphoric(anchor: Token) -> bool:

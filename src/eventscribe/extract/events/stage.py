@@ -22,12 +22,11 @@ repeats. Decisions, kept consistent:
   contexts. Competing casualty figures from another claimant stay separate; a definite mention
   with its own different date ("the protests began last week in Zubair") is another event.
   The merged event keeps the dated sentence as evidence, and the first place, date and counts.
-- Location: the place the event's own "in/at X" names (on the trigger, its object, or the
-  verb of a subject trigger: "stormed the building in Basra", "a strike killed five in
-  Kharkiv") wins over the sentence's other places, which win over the article's focus place.
-  "from X" is an origin; a demonym modifying a noun ("a Russian missile strike") is a setting
-  only when the sentence names no other place; where an official speaker sits ("a spokesman
-  in Goma said") never is.
+- Location: a learned picker (``placing``) chooses among the places the segment names, or none;
+  role rules come first (where an official speaker sits, "said in X" for statements, an
+  anaphoric or background mention's own phrase, another trigger's own "in Y"). With none, a
+  physical event takes the segment's dateline place, else the article's focus place, with no
+  span.
 - Not reported: generic or habitual mentions ("monitors attacks", "almost every summer"),
   statements that did not happen ("nobody asked us"), statements that only describe an act
   ("marched to demand"); "would not withdraw" is a REJECT.
@@ -61,6 +60,7 @@ from eventscribe.extract.events.judge import (
     recode,
     weigh,
 )
+from eventscribe.extract.events.placing import PlaceChooser, default_place_picker
 from eventscribe.extract.events.slots import (
     attach_counts,
     count_abductees,
@@ -114,11 +114,14 @@ def extract_events(
     judge: SentenceJudge | None = None,
     leading: Leading = LEADING,
     min_confidence: float = 0.3,
+    place_chooser: PlaceChooser | None = None,
 ) -> list[Event]:
     """Detect and code the events an article reports, one record per event.
 
     With a ``judge`` (the sentence classifier) the classifier leads: see ``event_judge``.
+    ``place_chooser`` picks each event's place (by default the packaged place picker).
     """
+    chooser = place_chooser or default_place_picker()
     index = ArticleIndex.build(doc, actors=actors, places=places, quotes=quotes, dates=dates)
     segments = split_segments(doc)
     drafts: list[Draft] = []
@@ -129,7 +132,7 @@ def extract_events(
         if view is not None:
             views.append(view)
             cands += propose(view, cands, leading=leading, clause=_has_verb(seg))
-        found = _segment_drafts(cands, seg, index, published, fallback_place, counts)
+        found = _segment_drafts(cands, seg, index, published, fallback_place, counts, chooser)
         if view is not None:
             weigh(found, view, leading=leading)
             recode(found, view, leading=leading)
@@ -137,7 +140,7 @@ def extract_events(
     drafts = _in_conflict(drafts)
     if not drafts and (best := best_reading(views, leading=leading)) is not None:
         seg = segments[best[0]]
-        drafts = _segment_drafts([best[1]], seg, index, published, fallback_place, counts)
+        drafts = _segment_drafts([best[1]], seg, index, published, fallback_place, counts, chooser)
     drafts = _expand_lists(drafts, segments, index)
     _escalate_protests(drafts)
     domain = article_domain(doc)
@@ -158,9 +161,10 @@ def _segment_drafts(
     published: datetime.date | None,
     fallback: Place | None,
     counts: Sequence[CountMention],
+    chooser: PlaceChooser,
 ) -> list[Draft]:
     drafts = [new_draft(c, seg) for c in _keep(cands, seg)]
-    fill_slots(drafts, seg, index=index, published=published, fallback=fallback)
+    fill_slots(drafts, seg, index=index, published=published, fallback=fallback, chooser=chooser)
     drafts = [d for d in map(_recode_negated, drafts) if d is not None and _is_reported(d)]
     drafts = _drop_folded(drafts)
     share_location(drafts, fallback)
@@ -404,7 +408,7 @@ def _corefers(o: Draft, d: Draft) -> bool:
     statement_mention = d.definite and d.anchor.pos_ == "NOUN"  # "of the agreement"
     if not (d.type in tx.PHYSICAL_TYPES or statement_mention) or not _kind_fits(o, d):
         return False
-    if o.own_place and d.own_place and _name(o.location) != _name(d.location):
+    if o.own_place and d.own_place and _places_differ(o.location, d.location):
         return False  # "In Athens, 20,000 marched" vs "rallies were held in Patras"
     if ("historical" in o.contexts) != ("historical" in d.contexts):
         return False
@@ -477,6 +481,17 @@ def _mergeable(o: Draft, d: Draft) -> bool:
         names = {a.name for a in o.sources}
         return not names or not d.sources or bool(names & {a.name for a in d.sources})
     return d.anaphoric and _name(o.location) == _name(d.location)
+
+
+def _places_differ(a: Place | None, b: Place | None) -> bool:
+    """Tell two places apart, but not one name resolved twice.
+
+    "a police station in Ikorodu" and "the Ikorodu divisional police station" may resolve to
+    the town and to its district: the same name written is one place.
+    """
+    if a is None or b is None or a.name == b.name:
+        return False
+    return not (a.text and a.text.casefold() == b.text.casefold())
 
 
 def _name(record: Actor | Place | None) -> str | None:
