@@ -63,6 +63,8 @@ ORG_PLACE_WORDS = frozenset({
 # name ("Cairo University"; "Columbia University" is not in Columbia, SC, unless the article
 # names it) and a one-word old name the tagger mislabels ("in Calcutta" as PRODUCT).
 MEGACITY = 1_000_000
+# A city this big that starts an organisation's name is where it is ("the Winnipeg Free Press").
+ORG_CITY = 100_000
 # Cues that the next proper noun is a place ("in Mashhad" tagged PERSON, "capital of Tigray").
 LOCATIVES = frozenset({
     "in", "near", "outside", "across", "around", "at", "to", "into", "from", "toward",
@@ -464,39 +466,77 @@ def _plausible(
 def _organisation_mentions(
     doc: Doc, gazetteer: Gazetteer, found: Sequence[_Mention]
 ) -> list[_Mention]:
-    """Return the place inside an organisation name ("Tehran University", "University of Lagos")."""
+    """Return the place an organisation name starts or ends with, or holds after "of".
+
+    News coders geocode "Texas A&M University", "the Adair County Sheriff's Office",
+    "the U.S. Department of Justice", "Taco Bell Canada" and "University of Lagos" at the
+    place they name. Only readings that are safe without a cue are kept: countries, admin1s,
+    counties named as such, big cities and names the article already uses.
+    """
     named = {(c.name, c.country, c.feature) for m in found for c in m.candidates}
-    mentions = []
+    mentions: list[_Mention] = []
     for ent in doc.ents:
         if ent.label_ != "ORG" or len(ent) > MAX_PLACE_TOKENS:
             continue
-        for start, end in _org_place_spans(ent):
+        for start, end, edge in _org_place_spans(ent):
             mention = _span_mention(doc, start, end, gazetteer, strict=True)
-            if mention is None:
+            if mention is None or any(m.start < mention.end and mention.start < m.end
+                                      for m in mentions):  # fmt: skip
                 continue
             mention.kind = "organisation"
             mention.candidates = [
-                c
-                for c in mention.candidates
-                if (c.name, c.country, c.feature) in named
-                or c.population >= MEGACITY
-                or c.feature in ("admin1", "country")  # "the Kentucky Department of ..."
+                c for c in mention.candidates if _org_reading(c, mention, named, edge=edge)
             ]
             if mention.candidates:
                 mentions.append(mention)
     return mentions
 
 
-def _org_place_spans(ent: Span) -> Iterator[tuple[int, int]]:
-    """Yield the name run before an organisation word, or after its "of"."""
+def _org_reading(c: GazEntry, m: _Mention, named: set[tuple[str, str, str]], *, edge: str) -> bool:
+    """Say whether an organisation's place word may be read as ``c``."""
+    if edge == "end":  # "Taco Bell Canada", "ABC Australia": only a country is safe
+        return c.feature == "country"
+    if " " not in m.text and m.text.lower() in _GENERIC_ORG_WORDS:
+        return False  # "Southern Baptist ...", "Federal Reserve": not a division by that name
+    if (c.name, c.country, c.feature) in named or c.feature in ("admin1", "country"):
+        return True  # "the Kentucky Department of ...", "France Football"
+    if c.feature == "admin2":
+        return m.hint == "admin2"  # "Adair County Regional Jail", not "Riley" as a county
+    return c.population >= (MEGACITY if edge == "word" else ORG_CITY)
+
+
+def _org_place_spans(ent: Span) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, end, edge) name runs: before an organisation word, after its "of", and
+    the longest leading or a last-word name of a longer organisation."""
+    doc = ent.doc
     for token in ent:
         if token.lower_ not in ORG_PLACE_WORDS:
             continue
-        if token.i > ent.start and all(_is_name_word(t.text) for t in ent.doc[ent.start : token.i]):
-            yield ent.start, token.i
+        if token.i > ent.start and all(_is_name_word(t.text) for t in doc[ent.start : token.i]):
+            yield ent.start, token.i, "word"
         after = token.i + 1
-        if after + 1 < ent.end and ent.doc[after].lower_ == "of":
-            yield after + 1, ent.end
+        if after + 1 < ent.end and doc[after].lower_ == "of":
+            yield after + 1, ent.end, "word"
+    first = ent.start + (doc[ent.start].lower_ == "the")
+    run = first
+    while run < ent.end and run - first < 3 and _is_org_name_word(doc[run].text):
+        run += 1
+    for end in range(run, first, -1):  # "Los Angeles County Fire Department": longest first
+        if end < ent.end:
+            yield first, end, "start"
+    if ent.end - first > 1 and _is_name_word(doc[ent.end - 1].text):
+        yield ent.end - 1, ent.end, "end"
+
+
+_GENERIC_ORG_WORDS = DIRECTIONS | {
+    "federal", "national", "central", "capital", "royal", "general", "united", "union",
+    "metropolitan", "international", "global", "first",
+}  # fmt: skip
+
+
+def _is_org_name_word(text: str) -> bool:
+    """Say whether a word may be part of a place name that starts an organisation ("U.S.")."""
+    return text[:1].isupper() and text.replace(".", "").replace("-", "").isalpha()
 
 
 def _is_direction(word: str) -> bool:
