@@ -450,7 +450,10 @@ def _plausible(
     c: GazEntry, label: str, cue: bool, countries: set[str], doc: Doc, start: int
 ) -> bool:
     if c.feature == "country" and label:
-        return False  # a mislabelled "Jordan" is a person more often than the country
+        # A mislabelled "Jordan" is a person more often than the country; "in Jordan", "Zambia,
+        # Malawi and Mozambique" and a capitals-only "DRC" are the country.
+        words = doc[start : start + len(c.name.split())].text
+        return cue or (words.isupper() and len(words) >= 3 and label in ("ORG", "PERSON"))
     if c.feature == "city" and label and "the" in (doc[start].lower_, doc[start - 1].lower_):
         return False  # "the White House", "the Kremlin": a building or body, not a town
     if label == "FAC":  # "in Mandalay" as a building; "at the White House" is not in Tennessee
