@@ -372,3 +372,12 @@ def test_county_inside_an_organisation_needs_the_word_county(tmp_path: Path) -> 
     ents = [("the Adair County Regional Jail", "ORG"), ("Adair Holdings", "ORG")]
     found = summary(find_places(make_doc(text, ents), gazetteer=open_gazetteer(path)))
     assert found == [("Adair County", "Adair County", "USA", "admin2")]
+
+
+def test_a_mislabelled_country_needs_a_place_cue(gazetteer: Gazetteer) -> None:
+    text = "Cases rose in Iran, Nigeria and Georgia. France said she was tired."
+    ents = [("Iran", "GPE"), ("Nigeria", "PERSON"), ("Georgia", "PERSON"), ("France", "PERSON")]
+    found = summary(find_places(make_doc(text, ents), gazetteer=gazetteer))
+    assert [(f[0], f[3]) for f in found] == [
+        ("Iran", "country"), ("Nigeria", "country"), ("Georgia", "country"),
+    ]  # fmt: skip
