@@ -8,6 +8,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
+from eventscribe.extract import places as places_module
 from eventscribe.extract.places import find_places, focus_country, focus_place
 from eventscribe.gazetteer import GazEntry, Gazetteer, GazRow, open_gazetteer, write_index
 from eventscribe.records import Place
@@ -381,3 +382,24 @@ def test_a_mislabelled_country_needs_a_place_cue(gazetteer: Gazetteer) -> None:
     assert [(f[0], f[3]) for f in found] == [
         ("Iran", "country"), ("Nigeria", "country"), ("Georgia", "country"),
     ]  # fmt: skip
+
+
+def test_ranker_weights_line_up_with_its_features() -> None:
+    assert len(places_module.ranker_weights()) == len(places_module.RANKER_FEATURES)
+    assert len(places_module.HAND_WEIGHTS) == len(places_module.RANKER_FEATURES)
+
+
+def test_near_feature_picks_the_namesake_beside_the_other_towns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "g.sqlite"
+    write_index(path, [*ROWS, city("Decatur", "USA", 39.84, -88.95, 70_000, "Illinois")])
+    gaz = open_gazetteer(path)
+    text = "Storms hit Decatur and Springfield."
+    doc = make_doc(text, [("Decatur", "GPE"), ("Springfield", "GPE")])
+    assert find_places(doc, gazetteer=gaz)[1].admin1 == "Missouri"  # the bigger namesake
+    weights = dict(zip(places_module.RANKER_FEATURES, places_module.HAND_WEIGHTS, strict=True))
+    weights["near"] = 5.0
+    monkeypatch.setattr(places_module, "ranker_weights", lambda: tuple(weights.values()))
+    springfield = find_places(doc, gazetteer=gaz)[1]
+    assert (springfield.admin1, round(springfield.lat or 0, 2)) == ("Illinois", 39.8)

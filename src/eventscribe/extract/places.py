@@ -11,12 +11,15 @@ article's main place and country, the fallback location of events whose sentence
 
 from __future__ import annotations
 
+import functools
 import itertools
+import json
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from eventscribe.extract.states import state_after
@@ -117,6 +120,14 @@ class _Mention:
 
 def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
     """Return every place mention in ``doc``, in text order, resolved at article level."""
+    mentions = _find_mentions(doc, gazetteer)
+    _resolve(mentions, ranker_weights())
+    places = [_to_place(m) for m in mentions if m.choice is not None]
+    return sorted(places + _unresolved_places(doc, gazetteer, places), key=_text_order)
+
+
+def _find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
+    """Return the article's place mentions with their candidates, not yet resolved."""
     mentions = _entity_mentions(doc, gazetteer)
     mentions = _merge(mentions, _dateline_mentions(doc_text(doc), gazetteer))
     mentions = _merge(mentions, _demonym_mentions(doc, gazetteer, mentions))
@@ -126,9 +137,7 @@ def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
     text = doc_text(doc)
     mentions = _state_mentions(mentions, text, gazetteer)
     _link_qualifiers(mentions, text)
-    _resolve(mentions)
-    places = [_to_place(m) for m in mentions if m.choice is not None]
-    return sorted(places + _unresolved_places(doc, gazetteer, places), key=_text_order)
+    return mentions
 
 
 def _text_order(place: Place) -> tuple[int, int]:
@@ -672,17 +681,86 @@ def _same(a: str | None, b: str | None) -> bool:
 # ---------------------------------------------------------------- resolution
 
 
-def _resolve(mentions: Sequence[_Mention]) -> None:
+def _resolve(mentions: Sequence[_Mention], weights: Sequence[float]) -> None:
     """Choose a candidate for each mention; a second round uses the first round's choices."""
     for _ in range(2):
         evidence = _country_evidence(mentions)
         for mention in mentions:
-            scored = sorted(((_score(c, mention, mentions, evidence), c) for c in mention.candidates),
-                            key=lambda sc: -sc[0])  # fmt: skip
+            scored = sorted(
+                ((_score(c, mention, mentions, evidence, weights), c) for c in mention.candidates),
+                key=lambda sc: -sc[0],
+            )
             mention.choice = scored[0][1]
             margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 3.0
             confidence = KIND_CONFIDENCE[mention.kind] / (1.0 + math.exp(-margin))
             mention.confidence = round(min(0.99, max(0.05, confidence)), 3)
+
+
+# The candidate ranker: a linear score over these features, weights fitted by
+# scripts/train_place_ranker.py (resources/places/ranker.json); HAND_WEIGHTS are the weights
+# it started from ("Fars province": +3 for the admin1, -2 for the town).
+RANKER_FEATURES = (
+    "prior", "type_word_fits", "type_word_misfits", "division_of_big_city", "context",
+    "qualifier", "containment", "near", "far",
+)  # fmt: skip
+HAND_WEIGHTS = (1.0, 3.0, -2.0, -2.5, 1.0, 1.0, 1.0, 0.0, 0.0)
+NEAR_KM = 300.0  # "near" falls from 1 at the nearest other place to 0 at this distance
+FAR_KM = 2000.0  # farther than this from every other place the article names
+
+
+@functools.cache
+def ranker_weights() -> tuple[float, ...]:
+    """Return the fitted ranker weights (the hand weights where the file is missing)."""
+    path = resources.files("eventscribe").joinpath("resources/places/ranker.json")
+    if not path.is_file():
+        return HAND_WEIGHTS
+    data = json.loads(path.read_text("utf-8"))
+    weights = dict(zip(data["features"], data["weights"], strict=True))
+    return tuple(float(weights.get(name, 0.0)) for name in RANKER_FEATURES)
+
+
+def candidate_features(
+    c: GazEntry, m: _Mention, mentions: Sequence[_Mention], evidence: dict[str, dict[str, float]]
+) -> tuple[float, ...]:
+    """Return the ranker's features of reading mention ``m`` as ``c`` (see RANKER_FEATURES)."""
+    near, far = _proximity(c, m, mentions)
+    return (
+        prior(c), *_hint_features(c, m), _context_score(c, m, evidence), _qualifier_score(c, m),
+        _containment_score(c, m, mentions), near, far,
+    )  # fmt: skip
+
+
+def _score(
+    c: GazEntry,
+    m: _Mention,
+    mentions: Sequence[_Mention],
+    evidence: dict[str, dict[str, float]],
+    weights: Sequence[float],
+) -> float:
+    return sum(
+        w * f for w, f in zip(weights, candidate_features(c, m, mentions, evidence), strict=True)
+    )
+
+
+def _proximity(c: GazEntry, m: _Mention, mentions: Sequence[_Mention]) -> tuple[float, float]:
+    """Return (near, far): how close a town reading lies to the other towns already chosen."""
+    if c.feature not in ("city", "admin2", "admin1"):
+        return 0.0, 0.0
+    points = {(o.choice.lat, o.choice.lon) for o in mentions
+              if o.choice is not None and o.key != m.key and o.choice.feature in ("city", "admin2")}  # fmt: skip
+    if not points:
+        return 0.0, 0.0
+    km = min(_haversine_km(c.lat, c.lon, lat, lon) for lat, lon in points)
+    return max(0.0, 1.0 - km / NEAR_KM), float(km > FAR_KM)
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 12742.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _country_evidence(mentions: Sequence[_Mention]) -> dict[str, dict[str, float]]:
@@ -701,20 +779,13 @@ def _country_evidence(mentions: Sequence[_Mention]) -> dict[str, dict[str, float
     return evidence
 
 
-def _score(
-    c: GazEntry, m: _Mention, mentions: Sequence[_Mention], evidence: dict[str, dict[str, float]]
-) -> float:
-    score = prior(c) + _hint_score(c, m) + _context_score(c, m, evidence)
-    score += _qualifier_score(c, m) + _containment_score(c, m, mentions)
-    return score
-
-
-def _hint_score(c: GazEntry, m: _Mention) -> float:
+def _hint_features(c: GazEntry, m: _Mention) -> tuple[float, float, float]:
+    """Return (type word fits, type word does not fit, a division named like a big city)."""
     if m.hint is not None:
-        return 3.0 if c.feature == m.hint else -2.0
+        return (1.0, 0.0, 0.0) if c.feature == m.hint else (0.0, 1.0, 0.0)
     big_city = any(o.feature == "city" and o.country == c.country and o.population >= BIG_CITY
                    for o in m.candidates)  # fmt: skip
-    return -2.5 if c.feature in ("admin1", "admin2") and big_city else 0.0
+    return 0.0, 0.0, float(c.feature in ("admin1", "admin2") and big_city)
 
 
 def _context_score(c: GazEntry, m: _Mention, evidence: dict[str, dict[str, float]]) -> float:
