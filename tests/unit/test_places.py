@@ -403,3 +403,13 @@ def test_near_feature_picks_the_namesake_beside_the_other_towns(
     monkeypatch.setattr(places_module, "ranker_weights", lambda: tuple(weights.values()))
     springfield = find_places(doc, gazetteer=gaz)[1]
     assert (springfield.admin1, round(springfield.lat or 0, 2)) == ("Illinois", 39.8)
+
+
+def test_an_organisation_names_a_state_by_its_own_name_only(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite"
+    write_index(path, [*ROWS, admin1("Western Equatoria", "SSD", 5.1, 28.5, 600_000, "Equatoria")])
+    text = "The Equatoria Liberation Movement, the Texas Rangers and the Kano State Police met."
+    ents = [("The Equatoria Liberation Movement", "ORG"), ("the Texas Rangers", "ORG"),
+            ("the Kano State Police", "ORG")]  # fmt: skip
+    found = summary(find_places(make_doc(text, ents), gazetteer=open_gazetteer(path)))
+    assert found == [("Texas", "Texas", "USA", "admin1"), ("Kano State", "Kano", "NGA", "admin1")]

@@ -485,7 +485,7 @@ def _organisation_mentions(
     place they name. Only readings that are safe without a cue are kept: countries, admin1s,
     counties named as such, big cities and names the article already uses.
     """
-    named = {(c.name, c.country, c.feature) for m in found for c in m.candidates}
+    named = {(m.key, c.name, c.country, c.feature) for m in found for c in m.candidates}
     mentions: list[_Mention] = []
     for ent in doc.ents:
         if ent.label_ != "ORG" or len(ent) > MAX_PLACE_TOKENS:
@@ -504,14 +504,19 @@ def _organisation_mentions(
     return mentions
 
 
-def _org_reading(c: GazEntry, m: _Mention, named: set[tuple[str, str, str]], *, edge: str) -> bool:
+def _org_reading(
+    c: GazEntry, m: _Mention, named: set[tuple[str, str, str, str]], *, edge: str
+) -> bool:
     """Say whether an organisation's place word may be read as ``c``."""
     if edge == "end":  # "Taco Bell Canada", "ABC Australia": only a country is safe
         return c.feature == "country"
     if " " not in m.text and m.text.lower() in _GENERIC_ORG_WORDS:
         return False  # "Southern Baptist ...", "Federal Reserve": not a division by that name
-    if (c.name, c.country, c.feature) in named or c.feature in ("admin1", "country"):
-        return True  # "the Kentucky Department of ...", "France Football"
+    if (m.key, c.name, c.country, c.feature) in named or c.feature == "country":
+        return True  # "France Football", "the U.S. Department of Justice"
+    if c.feature == "admin1":  # "the Kentucky Department of ...", not "Equatoria" for a state
+        bare = m.key.rsplit(" ", 1)[0] if m.hint is not None else m.key  # "Lagos State"
+        return fold_name(c.name) in (m.key, bare)
     if c.feature == "admin2":
         return m.hint == "admin2"  # "Adair County Regional Jail", not "Riley" as a county
     return c.population >= (MEGACITY if edge == "word" else ORG_CITY)
