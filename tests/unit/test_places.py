@@ -413,3 +413,14 @@ def test_an_organisation_names_a_state_by_its_own_name_only(tmp_path: Path) -> N
             ("the Kano State Police", "ORG")]  # fmt: skip
     found = summary(find_places(make_doc(text, ents), gazetteer=open_gazetteer(path)))
     assert found == [("Texas", "Texas", "USA", "admin1"), ("Kano State", "Kano", "NGA", "admin1")]
+
+
+def test_dotted_state_initials_alone_name_the_state(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite"
+    bc = admin1("British Columbia", "CAN", 53.7, -127.6, 4_600_000)
+    write_index(path, [*ROWS, bc])
+    text = "Fires spread across B.C. and Ill. on Monday."
+    doc = make_doc(text, [("B.C.", "GPE"), ("Ill.", "GPE")])
+    found = summary(find_places(doc, gazetteer=open_gazetteer(path)))
+    assert found[0] == ("B.C.", "British Columbia", "CAN", "admin1")
+    assert all(f[1] != "Illinois" for f in found)  # "Ill." alone is as often "ill"

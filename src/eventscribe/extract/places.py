@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from eventscribe.extract.states import state_after
+from eventscribe.extract.states import standalone_state, state_after
 from eventscribe.gazetteer import GazEntry, Gazetteer, fold_name, prior
 from eventscribe.parse import doc_text
 from eventscribe.records import Place, Precision
@@ -295,6 +295,8 @@ def _entity_mention(
     doc: Doc, start: int, end: int, label: str, gazetteer: Gazetteer
 ) -> _Mention | None:
     mention = _span_mention(doc, start, end, gazetteer, strict=label != "GPE")
+    if mention is None:
+        mention = _abbreviated_state(doc, start, end, gazetteer)
     if mention is not None and label != "GPE":
         # A LOC is a region more often than a town: "Central Park" is not in Washington.
         mention.candidates = [c for c in mention.candidates if _big_enough(c)]
@@ -304,6 +306,18 @@ def _entity_mention(
         if mention is not None:
             mention.candidates = [c for c in mention.candidates if c.population >= BIG_CITY]
     return mention
+
+
+def _abbreviated_state(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> _Mention | None:
+    """Return a state named by its dotted initials alone ("in B.C.", "N.Y. officials")."""
+    span = doc[start:end]
+    found = standalone_state(span.text)
+    if found is None:
+        return None
+    entries = [c for c in gazetteer.candidates(found[0]) if _is_state(c, found[0], found[1])]
+    if not entries:
+        return None
+    return _Mention(span.start_char, span.end_char, span.text, entries[:1], "entity")
 
 
 def _comma_parts(ent: Span) -> Iterator[tuple[int, int]]:
