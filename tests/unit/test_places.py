@@ -424,3 +424,14 @@ def test_dotted_state_initials_alone_name_the_state(tmp_path: Path) -> None:
     found = summary(find_places(doc, gazetteer=open_gazetteer(path)))
     assert found[0] == ("B.C.", "British Columbia", "CAN", "admin1")
     assert all(f[1] != "Illinois" for f in found)  # "Ill." alone is as often "ill"
+
+
+def test_a_cued_small_town_counts_in_a_state_the_article_names(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite"
+    write_index(path, [*ROWS, city("Hico", "USA", 31.98, -98.03, 1_379, "Texas")])
+    gaz = open_gazetteer(path)
+    text = "Police in Texas said the crash happened near Hico."
+    found = summary(find_places(make_doc(text, [("Texas", "GPE"), ("Hico", "ORG")]), gazetteer=gaz))
+    assert found[-1] == ("Hico", "Hico", "USA", "city")
+    text = "Police said the crash happened near Hico."
+    assert find_places(make_doc(text, [("Hico", "ORG")]), gazetteer=gaz) == []

@@ -385,9 +385,12 @@ def _recovered_mentions(
 
     A span counts when a cue says place ("in Dakar", "capital of Tigray", "Rakhine State",
     "Isfahan and Shiraz" after a found place) or, for a mislabelled entity, when it names a
-    town in one of the article's countries. Run it twice so coordination works both ways.
+    town in one of the article's countries; a cued small town counts when it lies in a state the
+    article names ("from Churchill" beside "Manitoba"). Run it twice so coordination works both
+    ways.
     """
     countries = {m.candidates[0].country for m in found}
+    states = {(c.country, c.name) for m in found for c in m.candidates if c.feature == "admin1"}
     kept = list(found)
     for _ in range(2):
         for start, end, label in _loose_spans(doc):
@@ -402,7 +405,10 @@ def _recovered_mentions(
                 continue
             cue = mention.hint is not None or _has_cue(doc, start, kept)
             plausible = [
-                c for c in mention.candidates if _plausible(c, label, cue, countries, doc, start)
+                c
+                for c in mention.candidates
+                if _plausible(c, label, cue, countries, doc, start)
+                or (cue and c.feature == "city" and (c.country, c.admin1) in states)
             ]
             if plausible:
                 mention.candidates = plausible
