@@ -745,10 +745,18 @@ def ranker_weights() -> tuple[float, ...]:
 
 
 def candidate_features(
-    c: GazEntry, m: _Mention, mentions: Sequence[_Mention], evidence: dict[str, dict[str, float]]
+    c: GazEntry,
+    m: _Mention,
+    mentions: Sequence[_Mention],
+    evidence: dict[str, dict[str, float]],
+    *,
+    proximity: bool = True,
 ) -> tuple[float, ...]:
-    """Return the ranker's features of reading mention ``m`` as ``c`` (see RANKER_FEATURES)."""
-    near, far = _proximity(c, m, mentions)
+    """Return the ranker's features of reading mention ``m`` as ``c`` (see RANKER_FEATURES).
+
+    ``proximity=False`` leaves "near" and "far" at 0 (the costly ones, when unweighted).
+    """
+    near, far = _proximity(c, m, mentions) if proximity else (0.0, 0.0)
     return (
         prior(c), *_hint_features(c, m), _context_score(c, m, evidence), _qualifier_score(c, m),
         _containment_score(c, m, mentions), near, far,
@@ -762,9 +770,8 @@ def _score(
     evidence: dict[str, dict[str, float]],
     weights: Sequence[float],
 ) -> float:
-    return sum(
-        w * f for w, f in zip(weights, candidate_features(c, m, mentions, evidence), strict=True)
-    )
+    features = candidate_features(c, m, mentions, evidence, proximity=any(weights[-2:]))
+    return sum(w * f for w, f in zip(weights, features, strict=True))
 
 
 def _proximity(c: GazEntry, m: _Mention, mentions: Sequence[_Mention]) -> tuple[float, float]:
