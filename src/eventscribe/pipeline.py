@@ -23,7 +23,7 @@ from eventscribe.extract.actors.stage import ActorDictionary, find_actors, load_
 from eventscribe.extract.counts import CountMention, find_counts
 from eventscribe.extract.dates import find_dates
 from eventscribe.extract.events.classifier import EventClassifier, load_classifier, make_judge
-from eventscribe.extract.events.judge import SentenceJudge
+from eventscribe.extract.events.judge import LEADING, Leading, SentenceJudge
 from eventscribe.extract.events.stage import Lexicon, extract_events, load_lexicon
 from eventscribe.extract.places import find_places, focus_country, focus_place
 from eventscribe.extract.quotes import extract_quotes
@@ -59,6 +59,7 @@ class Models:
     lexicon: Lexicon
     classifier: EventClassifier | None = None  # the sentence classifier (types, ACLED codes)
     judge: SentenceJudge | None = None  # the classifier as extract_events' sentence judge
+    leading: Leading = LEADING  # how far the judge leads (chosen by bench/events_cv.py)
     calibrator: Calibrator = IDENTITY  # raw event score -> calibrated confidence
     language: str = "en"
 
@@ -101,6 +102,7 @@ def extract_findings(parsed: Parsed, *, models: Models) -> Findings:
         counts=_sentence_counts(doc),
         fallback_place=focus_place(places),
         judge=models.judge,
+        leading=models.leading,
     )
     findings.events = [
         replace(e, confidence=models.calibrator(e.confidence)) for e in link_reactions(events)
