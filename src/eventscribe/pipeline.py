@@ -23,7 +23,7 @@ from eventscribe.extract.actors.stage import ActorDictionary, find_actors, load_
 from eventscribe.extract.counts import CountMention, find_counts
 from eventscribe.extract.dates import find_dates
 from eventscribe.extract.events.classifier import EventClassifier, load_classifier, make_judge
-from eventscribe.extract.events.judge import SentenceJudge
+from eventscribe.extract.events.judge import LEADING, Leading, SentenceJudge
 from eventscribe.extract.events.placing import PlacePicker, load_place_picker
 from eventscribe.extract.events.stage import Lexicon, extract_events, load_lexicon
 from eventscribe.extract.places import find_places, focus_country, focus_place
@@ -60,6 +60,7 @@ class Models:
     lexicon: Lexicon
     classifier: EventClassifier | None = None  # the sentence classifier (types, ACLED codes)
     judge: SentenceJudge | None = None  # the classifier as extract_events' sentence judge
+    leading: Leading = LEADING  # how far the judge leads (chosen by bench/events_cv.py)
     calibrator: Calibrator = IDENTITY  # raw event score -> calibrated confidence
     place_picker: PlacePicker | None = None  # each event's own place (None: the packaged one)
     language: str = "en"
@@ -105,6 +106,7 @@ def extract_findings(parsed: Parsed, *, models: Models) -> Findings:
         fallback_place=focus_place(places),
         judge=models.judge,
         place_chooser=models.place_picker,
+        leading=models.leading,
     )
     findings.events = [
         replace(e, confidence=models.calibrator(e.confidence)) for e in link_reactions(events)

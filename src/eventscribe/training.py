@@ -5,7 +5,9 @@ plus the train half of the real-news sentences (data/real/events/train.jsonl, an
 hand; see its README). Measured on ``data/training/dev`` and, separately, on
 ``data/real/events/dev.jsonl``: never trained or tuned on. Each head reads the sentence's
 lexical features and its static MiniLM vector (``event_vectors.py``); real sentences weigh
-``REAL_WEIGHT`` times a written one, since they are what the classifier must read.
+``REAL_WEIGHT`` times a written one, since they are what the classifier must read. The whole
+system's out-of-fold figures on the real train half (grouped by document, each fold fitted by
+``fit`` as here) come from ``python bench/events_cv.py``: settings are chosen by those.
 """
 
 from __future__ import annotations
@@ -95,12 +97,26 @@ def train(
     examples = load_training(data_dir, real)
     features = featurize(examples, nlp=nlp)
     vectors = embed(examples, embedder=embedder) if embedder is not None else None
+    return fit(examples, features, vectors, embedder=embedder, c=c, min_count=min_count)
+
+
+def fit(
+    examples: Sequence[Example],
+    features: Sequence[Sequence[str]],
+    vectors: np.ndarray[Any, Any] | None,
+    *,
+    embedder: StaticEmbedder | None,
+    c: float = C,
+    min_count: int = 2,
+    real_weight: float = REAL_WEIGHT,
+) -> EventClassifier:
+    """Fit the classifier on featurized examples (rows aligned); the CV harness calls this."""
     labels = {"plover": [e.plover for e in examples], "acled": [e.acled for e in examples]}
     classifier = train_classifier(
         features,
         labels,
         vectors=vectors,
-        sample_weight=[REAL_WEIGHT if e.real else 1.0 for e in examples],
+        sample_weight=[real_weight if e.real else 1.0 for e in examples],
         c=c,
         min_count=min_count,
         dense_scale=DENSE_SCALE,
@@ -109,7 +125,7 @@ def train(
     classifier.meta.update(
         train_examples=len(examples),
         real_examples=sum(e.real for e in examples),
-        real_weight=REAL_WEIGHT,
+        real_weight=real_weight,
         pairings=pairings(labels["plover"], labels["acled"], min_count=2),
     )
     if embedder is not None:

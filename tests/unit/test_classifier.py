@@ -41,6 +41,17 @@ def test_features_use_lemmas_bigrams_root_and_negation() -> None:
     assert feats == sorted(set(feats))
 
 
+def test_features_carry_each_verbs_frame_and_subject_kind() -> None:
+    doc = _doc(
+        ["Rebels", "accused", "troops", "of", "looting"],
+        ["rebel", "accuse", "troop", "of", "loot"],
+        ["nsubj", "ROOT", "dobj", "prep", "pobj"],
+        [1, 1, 1, 1, 3],
+    )
+    feats = set(sentence_features(doc[:]))
+    assert {"fr:accuse>dobj:troop", "fr:accuse>prep:of", "fs:accuse:nsubj:NOUN"} <= feats
+
+
 def _toy() -> tuple[list[list[str]], dict[str, list[str]]]:
     features = [["w:march", "w:crowd"], ["w:march", "w:street"], ["w:bomb", "w:blast"]] * 4
     features += [["w:match", "w:goal"], ["w:price", "w:rise"]] * 4

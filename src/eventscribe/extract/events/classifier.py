@@ -24,7 +24,7 @@ from eventscribe.extract.events.triggers import Candidate
 from eventscribe.extract.events.vectors import StaticEmbedder, load_embedder
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
 NONE = "-"  # the class "no event of this taxonomy"
 HEADS = ("plover", "acled")
@@ -53,11 +53,35 @@ def sentence_features(span: Span, triggers: Sequence[Candidate] = ()) -> list[st
         if token.pos_ == "VERB" and token.dep_ in ("ROOT", "conj", "xcomp", "ccomp", "advcl"):
             feats.add(f"v:{_norm(token.lemma_, False)}")
     feats.update(f"ent:{ent.label_}" for ent in span.ents)
+    if CONTEXT_FEATURES:
+        feats.update(_verb_frames(words))
     for c in triggers:
         feats.update((f"trig:{c.type}", f"trig:{c.type}:{c.mode}"))
         if c.entry is not None and c.entry.acled_sub:
             feats.add(f"trigsub:{c.entry.acled_sub}")
     return sorted(feats)
+
+
+CONTEXT_FEATURES = True
+# the verb's arguments that tell a statement's kind: "accused X of", "called on", "vowed to"
+_FRAME_DEPS = frozenset({"dobj", "prep", "prt", "xcomp", "ccomp", "dative", "agent", "attr"})
+
+
+def _verb_frames(words: Sequence[Token]) -> set[str]:
+    """Return each verb's frame: its object, particle, preposition and complement lemmas, and
+    the kind of its subject ("fr:accuse>prep:of", "fr:call>prt:on", "fs:condemn:ORG")."""
+    out = set()
+    for token in words:
+        if token.pos_ not in ("VERB", "AUX") or token.lemma_ in ("be", "have", "do"):
+            continue
+        verb = _norm(token.lemma_, False)
+        for child in token.children:
+            if child.dep_ in _FRAME_DEPS:
+                out.add(f"fr:{verb}>{child.dep_}:{_norm(child.lemma_, child.like_num)}")
+            elif child.dep_ in ("nsubj", "nsubjpass"):
+                kind = child.ent_type_ or ("pron" if child.pos_ == "PRON" else child.pos_)
+                out.add(f"fs:{verb}:{child.dep_}:{kind}")
+    return out
 
 
 def _norm(text: str, is_num: bool) -> str:

@@ -47,6 +47,7 @@ from eventscribe.extract import taxonomy as tx
 from eventscribe.extract.counts import CountMention
 from eventscribe.extract.dates import DateMention
 from eventscribe.extract.events.args import ArticleIndex, is_crowd
+from eventscribe.extract.events.codebook import apply_codebook
 from eventscribe.extract.events.confidence import event_confidence, reliability
 from eventscribe.extract.events.domain import article_domain, habitual
 from eventscribe.extract.events.drafts import Draft, new_draft
@@ -136,11 +137,13 @@ def extract_events(
         if view is not None:
             weigh(found, view, leading=leading)
             recode(found, view, leading=leading)
-        drafts += found
+        drafts += apply_codebook(found)
     drafts = _in_conflict(drafts)
     if not drafts and (best := best_reading(views, leading=leading)) is not None:
         seg = segments[best[0]]
-        drafts = _segment_drafts([best[1]], seg, index, published, fallback_place, counts, chooser)
+        drafts = apply_codebook(
+            _segment_drafts([best[1]], seg, index, published, fallback_place, counts, chooser)
+        )
     drafts = _expand_lists(drafts, segments, index)
     _escalate_protests(drafts)
     domain = article_domain(doc)
