@@ -13,11 +13,14 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from eventscribe.config import Settings
+from eventscribe.engines import local
 from eventscribe.engines.local import iter_findings_parallel, run_into_parallel
 from eventscribe.engines.ray import (
     init_ray,
@@ -115,6 +118,32 @@ def test_local_engine_gives_the_in_process_findings(
 ) -> None:
     pairs = iter_findings_parallel(corpus, settings=SETTINGS, workers=2, batch_size=BATCH)
     assert _lines(pairs) == in_process
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_local_engine_forked_or_spawned_gives_the_in_process_findings(
+    start: str,
+    corpus: list[Item],
+    in_process: list[tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Workers forked with the parent's models (when safe) or spawned give the same lines."""
+    if start == "fork":
+        assert local.can_fork(), "this test process runs threads: extract would spawn"
+    else:
+        monkeypatch.setattr(local, "can_fork", lambda: False)
+    started: list[str] = []
+    make_pool = local._pool
+
+    def recording(**options: Any) -> ProcessPoolExecutor:
+        pool = make_pool(**options)
+        started.append(pool._mp_context.get_start_method())  # type: ignore[attr-defined]
+        return pool
+
+    monkeypatch.setattr(local, "_pool", recording)
+    pairs = iter_findings_parallel(corpus, settings=SETTINGS, workers=2, batch_size=BATCH)
+    assert _lines(pairs) == in_process
+    assert started == [start]
 
 
 @pytest.mark.usefixtures("ray_cluster")

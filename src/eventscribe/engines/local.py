@@ -1,14 +1,20 @@
 """The local engine: the pipeline's batches on N worker processes of one machine.
 
-Each worker loads the models once (pool initializer) and runs ``pipeline.iter_findings`` on
-whole batches, so the output is exactly the in-process output. The parent keeps at most
-``2 * workers`` batches in flight (bounded memory on any input size), yields results in input
-order, and is the only process that touches the store.
+Each worker runs ``pipeline.iter_findings`` on whole batches, so the output is exactly the
+in-process output. The parent keeps at most ``2 * workers`` batches in flight (bounded memory
+on any input size), yields results in input order, and is the only process that touches the
+store.
+
+Workers are started with "spawn" (a fresh interpreter that loads the models itself, 3-4 CPU
+seconds each) unless the caller passes models loaded in the parent and forking is safe: a
+Linux-style fork, no thread besides the main one, and no store open (``extract``). Forked
+workers then inherit the parent's models instead of loading their own.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -48,7 +54,11 @@ def iter_findings_parallel(
         yield from iter_findings(items, models=load_models(settings), batch_size=batch_size)
         return
     batches = batched(items, batch_size, first=1)  # a first result early, as in-process
-    found_batches = map_batches(batches, settings=settings, workers=workers, batch_size=batch_size)
+    # no store is open here: workers may inherit the parent's models when forking is safe
+    models = load_models(settings) if can_fork() else None
+    found_batches = map_batches(
+        batches, settings=settings, workers=workers, batch_size=batch_size, models=models
+    )
     for batch, found in found_batches:
         yield from zip(batch, found, strict=True)
 
@@ -82,16 +92,20 @@ def run_into_parallel(
 
 
 def map_batches(
-    batches: Iterable[list[Item]], *, settings: Settings, workers: int, batch_size: int = 32
+    batches: Iterable[list[Item]],
+    *,
+    settings: Settings,
+    workers: int,
+    batch_size: int = 32,
+    models: Models | None = None,
 ) -> Iterator[tuple[list[Item], list[Findings]]]:
-    """Yield (batch, its findings) for every batch, in order, computed on a process pool."""
-    # spawn: a fresh interpreter per worker, never a fork of a parent holding threads or a
-    # database connection; the same on Linux and macOS.
-    context = multiprocessing.get_context("spawn")
+    """Yield (batch, its findings) for every batch, in order, computed on a process pool.
+
+    With ``models`` (loaded in this process, which must hold no open store), the workers are
+    forked and inherit them when ``can_fork()``; otherwise each spawned worker loads its own.
+    """
     pending: deque[tuple[list[Item], Future[list[Findings]]]] = deque()
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(settings,)
-    ) as pool:
+    with _pool(settings=settings, workers=workers, models=models) as pool:
         for batch in batches:
             pending.append((batch, pool.submit(_work, batch, batch_size)))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
@@ -115,6 +129,35 @@ def _check_options(*, workers: int, batch_size: int) -> None:
         raise ConfigError(f"--workers must be at least 1, got {workers}")
     if batch_size < 1:
         raise ConfigError(f"--batch-size must be at least 1, got {batch_size}")
+
+
+def _pool(*, settings: Settings, workers: int, models: Models | None) -> ProcessPoolExecutor:
+    if models is not None and can_fork():
+        fork = multiprocessing.get_context("fork")  # the models are inherited, never pickled
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=fork, initializer=_adopt_models, initargs=(models,)
+        )
+    # spawn: a fresh interpreter per worker, never a fork of a parent holding threads or a
+    # database connection; the same on Linux and macOS.
+    spawn = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=spawn, initializer=_init_worker, initargs=(settings,)
+    )
+
+
+def can_fork() -> bool:
+    """Say whether workers may be forked: fork exists here and no other thread is running.
+
+    A fork copies only the calling thread, so a lock another thread holds stays locked in the
+    child; the pool forks all its workers before it starts its own threads.
+    """
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _adopt_models(models: Models) -> None:
+    """Use the models the forked worker inherited from its parent."""
+    global _worker_models
+    _worker_models = models
 
 
 def _init_worker(settings: Settings) -> None:
