@@ -14,11 +14,13 @@ workers then inherit the parent's models instead of loading their own.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 
 from eventscribe.config import Settings
 from eventscribe.errors import ConfigError, EventscribeError
@@ -72,10 +74,15 @@ def run_into_parallel(
     batch_size: int = 32,
     progress: Progress | None = None,
     dedupe: bool = True,
+    pool: ProcessPoolExecutor | None = None,
 ) -> RunSummary:
-    """Extract every new article on ``workers`` processes and save it, one transaction per batch."""
+    """Extract every new article on ``workers`` processes and save it, one transaction per batch.
+
+    ``pool``, from ``start_workers`` before the store was opened, runs the batches; without
+    it the workers are spawned here.
+    """
     _check_options(workers=workers, batch_size=batch_size)
-    if workers == 1:
+    if workers == 1 and pool is None:
         models = load_models(settings)
         return run_into(
             items, store=store, models=models, batch_size=batch_size, progress=progress,
@@ -83,7 +90,9 @@ def run_into_parallel(
         )  # fmt: skip
 
     def process(batches: Iterable[list[Item]]) -> Iterator[tuple[list[Item], list[Findings]]]:
-        return map_batches(batches, settings=settings, workers=workers, batch_size=batch_size)
+        return map_batches(
+            batches, settings=settings, workers=workers, batch_size=batch_size, pool=pool
+        )
 
     return run_into(
         items, store=store, process=process, batch_size=batch_size, progress=progress,
@@ -98,20 +107,46 @@ def map_batches(
     workers: int,
     batch_size: int = 32,
     models: Models | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[tuple[list[Item], list[Findings]]]:
     """Yield (batch, its findings) for every batch, in order, computed on a process pool.
 
-    With ``models`` (loaded in this process, which must hold no open store), the workers are
-    forked and inherit them when ``can_fork()``; otherwise each spawned worker loads its own.
+    The pool is ``pool`` when given (left running), else made here: with ``models`` (loaded
+    in this process, which must hold no open store), its workers are forked and inherit them
+    when ``can_fork()``; otherwise each spawned worker loads its own.
     """
-    pending: deque[tuple[list[Item], Future[list[Findings]]]] = deque()
+    if pool is not None:
+        yield from _map_on(pool, batches, workers=workers, batch_size=batch_size)
+        return
+    with _pool(settings=settings, workers=workers, models=models) as made:
+        yield from _map_on(made, batches, workers=workers, batch_size=batch_size)
+
+
+@contextmanager
+def start_workers(*, settings: Settings, workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Start a pool of ``workers`` processes now, before the caller opens any store.
+
+    When ``can_fork()``, the models are loaded here and the workers forked at once, so that
+    they inherit the models and no database connection; otherwise they are spawned.
+    """
+    _check_options(workers=workers, batch_size=1)
+    models = load_models(settings) if can_fork() else None
     with _pool(settings=settings, workers=workers, models=models) as pool:
-        for batch in batches:
-            pending.append((batch, pool.submit(_work, batch, batch_size)))
-            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                yield _result(*pending.popleft())
-        while pending:
+        if models is not None:
+            pool.submit(int).result()  # a fork pool forks all its workers at its first task
+        yield pool
+
+
+def _map_on(
+    pool: ProcessPoolExecutor, batches: Iterable[list[Item]], *, workers: int, batch_size: int
+) -> Iterator[tuple[list[Item], list[Findings]]]:
+    pending: deque[tuple[list[Item], Future[list[Findings]]]] = deque()
+    for batch in batches:
+        pending.append((batch, pool.submit(_work, batch, batch_size)))
+        if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
             yield _result(*pending.popleft())
+    while pending:
+        yield _result(*pending.popleft())
 
 
 def _result(batch: list[Item], future: Future[list[Findings]]) -> tuple[list[Item], list[Findings]]:
@@ -134,6 +169,8 @@ def _check_options(*, workers: int, batch_size: int) -> None:
 def _pool(*, settings: Settings, workers: int, models: Models | None) -> ProcessPoolExecutor:
     if models is not None and can_fork():
         fork = multiprocessing.get_context("fork")  # the models are inherited, never pickled
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()  # a child flushes its copy of the buffers when it ends
         return ProcessPoolExecutor(
             max_workers=workers, mp_context=fork, initializer=_adopt_models, initargs=(models,)
         )
