@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -214,11 +215,15 @@ def _run_into_store(
     merge: bool,
 ) -> Any:
     """Run the chosen engine into the store, then merge the new events across articles."""
-    from eventscribe.engines.local import run_into_parallel
+    from eventscribe.engines.local import run_into_parallel, start_workers
     from eventscribe.pipeline import cluster_new_events
     from eventscribe.store import open_store
 
-    with open_store(settings.db) as store:
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if engine != "ray" and workers > 1:  # started before the store: forked without it
+            pool = stack.enter_context(start_workers(settings=settings, workers=workers))
+        store = stack.enter_context(open_store(settings.db))
         if engine == "ray":
             from eventscribe.engines.ray import run_ray
 
@@ -229,7 +234,7 @@ def _run_into_store(
         else:
             summary = run_into_parallel(
                 items, store=store, settings=settings, workers=workers,
-                batch_size=settings.batch_size, progress=progress, dedupe=dedupe,
+                batch_size=settings.batch_size, progress=progress, dedupe=dedupe, pool=pool,
             )  # fmt: skip
         if merge:
             cluster_new_events(store, summary)

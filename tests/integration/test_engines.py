@@ -13,12 +13,15 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from eventscribe.config import Settings
-from eventscribe.engines.local import iter_findings_parallel, run_into_parallel
+from eventscribe.engines import local
+from eventscribe.engines.local import iter_findings_parallel, run_into_parallel, start_workers
 from eventscribe.engines.ray import (
     init_ray,
     iter_findings_ray,
@@ -117,6 +120,32 @@ def test_local_engine_gives_the_in_process_findings(
     assert _lines(pairs) == in_process
 
 
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_local_engine_forked_or_spawned_gives_the_in_process_findings(
+    start: str,
+    corpus: list[Item],
+    in_process: list[tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Workers forked with the parent's models (when safe) or spawned give the same lines."""
+    if start == "fork":
+        assert local.can_fork(), "this test process runs threads: extract would spawn"
+    else:
+        monkeypatch.setattr(local, "can_fork", lambda: False)
+    started: list[str] = []
+    make_pool = local._pool
+
+    def recording(**options: Any) -> ProcessPoolExecutor:
+        pool = make_pool(**options)
+        started.append(pool._mp_context.get_start_method())  # type: ignore[attr-defined]
+        return pool
+
+    monkeypatch.setattr(local, "_pool", recording)
+    pairs = iter_findings_parallel(corpus, settings=SETTINGS, workers=2, batch_size=BATCH)
+    assert _lines(pairs) == in_process
+    assert started == [start]
+
+
 @pytest.mark.usefixtures("ray_cluster")
 def test_ray_engine_gives_the_in_process_findings(
     corpus: list[Item], in_process: list[tuple[str, str]]
@@ -160,6 +189,22 @@ def test_all_engines_store_identical_databases(
         assert _outcome(summary) == _outcome(expected)
     assert _dump(paths[1]) == _dump(paths[0])
     assert _dump(paths[2]) == _dump(paths[0])
+
+
+def test_workers_forked_before_the_store_store_the_in_process_database(
+    corpus: list[Item], models: Models, tmp_path: Path
+) -> None:
+    """``run``'s path: the pool forks with the parent's models before the store is opened."""
+    paths = [tmp_path / f"{name}.db" for name in ("inproc", "forked")]
+    with open_store(paths[0]) as store:
+        expected = run_into(corpus, store=store, models=models, batch_size=BATCH)
+    assert local.can_fork(), "this test process runs threads: run would spawn"
+    with start_workers(settings=SETTINGS, workers=2) as pool, open_store(paths[1]) as store:
+        assert pool._mp_context.get_start_method() == "fork"  # type: ignore[attr-defined]
+        forked = run_into_parallel(corpus, store=store, settings=SETTINGS, workers=2,
+                                   batch_size=BATCH, pool=pool)  # fmt: skip
+    assert _outcome(forked) == _outcome(expected)
+    assert _dump(paths[1]) == _dump(paths[0])
 
 
 def test_local_engine_skips_stored_articles(corpus: list[Item], tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from eventscribe.parse import doc_text
+from eventscribe.parse import doc_ents, doc_text
 from eventscribe.records import Count
 
 if TYPE_CHECKING:
@@ -301,7 +301,7 @@ def _in_date_like_entity(token: Token) -> bool:
         return True
     if token.ent_type_ != "DATE":
         return False
-    ent = next(e for e in token.doc.ents if e.start <= token.i < e.end)
+    ent = next(e for e in doc_ents(token.doc) if e.start <= token.i < e.end)
     return _DATE_WORDS.search(ent.text) is not None
 
 

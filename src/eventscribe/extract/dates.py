@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eventscribe.parse import doc_text
+from eventscribe.parse import doc_ents, doc_text
 from eventscribe.records import DatePrecision
 
 if TYPE_CHECKING:
@@ -288,7 +288,7 @@ _DATE_LABELS = ("DATE", "TIME")
 def find_dates(doc: Doc, *, published: datetime.date | None) -> list[DateMention]:
     """Find date expressions (spaCy DATE entities plus common patterns) and resolve them."""
     found: list[DateMention] = []
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ in _DATE_LABELS:
             span = _trimmed(ent)
             value = resolve_date(span.text, published=published)

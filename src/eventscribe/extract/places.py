@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from eventscribe.extract.states import standalone_state, state_after
 from eventscribe.gazetteer import GazEntry, Gazetteer, fold_name, prior
-from eventscribe.parse import doc_text
+from eventscribe.parse import doc_ents, doc_text
 from eventscribe.records import Place, Precision
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ def _unresolved_places(doc: Doc, gazetteer: Gazetteer, found: Sequence[Place]) -
 
 def _unknown_spans(doc: Doc, gazetteer: Gazetteer) -> Iterator[tuple[int, int]]:
     """Yield token ranges of GPE/LOC entities and cued proper nouns with no gazetteer entry."""
-    for ent in doc.ents:  # a LOC the gazetteer lacks is a park or a square more often than not
+    for ent in doc_ents(doc):  # a LOC the gazetteer lacks is a park or a square more often than not
         site = ent.label_ in ("LOC", "FAC", "ORG") and ent[-1].lower_ in SITE_WORDS
         if (ent.label_ == "GPE" or site) and "\n" not in ent.text and len(ent) <= MAX_PLACE_TOKENS:
             for start, end in _comma_parts(ent):
@@ -256,7 +256,7 @@ def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Return the character bounds of the sentence around a span (the text when unparsed)."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not doc.has_annotation("SENT_START"):
-        return 0, len(doc.text)
+        return 0, len(doc_text(doc))
     return span.sent.start_char, span.sent.end_char
 
 
@@ -267,7 +267,7 @@ def _borrowed(doc: Doc, start: int, end: int, found: Sequence[Place]) -> Place:
     inside = [p for p in inside if p.feature != "continent"]
     precise = [p for p in inside if p.feature != "country"] or inside
     host = min(precise, key=lambda p: abs(p.start - start), default=None)
-    text = doc.text[start:end]
+    text = doc_text(doc)[start:end]
     if host is None:
         return Place(name=text, text=text, start=start, end=end, confidence=0.2)
     return Place(
@@ -282,7 +282,7 @@ def _borrowed(doc: Doc, start: int, end: int, found: Sequence[Place]) -> Place:
 
 def _entity_mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     mentions = []
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ in PLACE_LABELS and "\n" not in ent.text and len(ent) <= MAX_PLACE_TOKENS:
             for start, end in _comma_parts(ent):
                 mention = _entity_mention(doc, start, end, ent.label_, gazetteer)
@@ -436,7 +436,7 @@ def _with_old_names(
 
 def _loose_spans(doc: Doc) -> Iterator[tuple[int, int, str]]:
     """Yield mislabelled entities (split at "and", commas, "in") and untagged proper-noun runs."""
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ in MISTAGGED_LABELS and len(ent) <= 4:
             start = ent.start
             for token in ent:
@@ -507,7 +507,7 @@ def _organisation_mentions(
     """
     named = {(m.key, c.name, c.country, c.feature) for m in found for c in m.candidates}
     mentions: list[_Mention] = []
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ != "ORG" or len(ent) > MAX_PLACE_TOKENS:
             continue
         for start, end, edge in _org_place_spans(ent):
@@ -625,7 +625,7 @@ def _demonym_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, GazEntry |
 def _repeat_mentions(doc: Doc, mentions: Sequence[_Mention]) -> list[_Mention]:
     """Find later uses of an already found name that the tagger missed or mislabelled."""
     covered = {i for m in mentions for i in range(m.start, m.end)}
-    entity_at = {i: ent for ent in doc.ents for i in range(ent.start_char, ent.end_char)}
+    entity_at = {i: ent for ent in doc_ents(doc) for i in range(ent.start_char, ent.end_char)}
     found = []
     for text, source in {m.text: m for m in mentions if m.kind == "entity"}.items():
         for match in re.finditer(rf"(?<![\w-]){re.escape(text)}(?![\w-])", doc_text(doc)):

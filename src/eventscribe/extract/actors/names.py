@@ -16,7 +16,7 @@ from eventscribe.extract.actors.dictionary import (
     surface_key,
 )
 from eventscribe.extract.datelines import dateline_end
-from eventscribe.parse import doc_text
+from eventscribe.parse import doc_ents, doc_text
 from eventscribe.records import Actor
 
 if TYPE_CHECKING:
@@ -214,7 +214,7 @@ def org_entity_mentions(doc: Doc, dictionary: ActorDictionary) -> list[Mention]:
     """Find ORG entities, coded from the words inside them."""
     mentions = []
     places: set[int] = set()  # ends of ORG entities read as places
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ != "ORG" or len(ent.text) < 2:
             continue
         span = ent[1:] if ent[0].lower_ == "the" and len(ent) > 1 else ent

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from eventscribe.extract.actors.dictionary import ActorDictionary, Role, code_title, is_generic
 from eventscribe.extract.actors.names import ORG_WORDS, SETTING_PREPOSITIONS, Mention, tokens_at
-from eventscribe.parse import doc_text
+from eventscribe.parse import doc_ents, doc_text
 from eventscribe.records import Actor
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def _person_candidates(doc: Doc, dictionary: ActorDictionary) -> list[tuple[Span
     """Return possible person names, each with whether the tagger called it PERSON."""
     title_words = {r.phrase for r in _title_roles(dictionary) if " " not in r.phrase}
     found = []
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         span = _strip_person(ent, title_words | _HONORIFICS)
         if span is not None and _may_be_person(ent, span, dictionary):
             found.append((span, ent.label_ == "PERSON"))

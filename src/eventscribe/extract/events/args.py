@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Token
 
 from eventscribe.extract.dates import DateMention, DateValue
 from eventscribe.extract.quotes import states_claim
+from eventscribe.parse import doc_ents
 from eventscribe.records import Actor, Place, Quote
 
 REL_PRONOUNS = frozenset({"who", "that", "which", "whom", "whose"})
@@ -499,7 +500,7 @@ def is_title_place(root: Token) -> bool:
 
 
 def _inside_org(root: Token) -> bool:
-    for ent in root.doc.ents:
+    for ent in doc_ents(root.doc):
         if ent.start <= root.i < ent.end and ent.label_ == "ORG" and len(ent) > 1:
             return True
     return False

@@ -22,6 +22,7 @@ from eventscribe.errors import ModelError
 from eventscribe.extract.events.judge import SentenceJudge, SentenceView
 from eventscribe.extract.events.triggers import Candidate
 from eventscribe.extract.events.vectors import StaticEmbedder, load_embedder
+from eventscribe.parse import span_ents
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -52,7 +53,7 @@ def sentence_features(span: Span, triggers: Sequence[Candidate] = ()) -> list[st
             feats.add(f"modal:{token.lower_}")
         if token.pos_ == "VERB" and token.dep_ in ("ROOT", "conj", "xcomp", "ccomp", "advcl"):
             feats.add(f"v:{_norm(token.lemma_, False)}")
-    feats.update(f"ent:{ent.label_}" for ent in span.ents)
+    feats.update(f"ent:{ent.label_}" for ent in span_ents(span))
     if CONTEXT_FEATURES:
         feats.update(_verb_frames(words))
     for c in triggers:

@@ -42,6 +42,7 @@ from eventscribe.extract.events.args import (
 )
 from eventscribe.extract.events.drafts import Draft
 from eventscribe.extract.events.triggers import Segment
+from eventscribe.parse import doc_ents
 from eventscribe.records import Place
 
 __all__ = [
@@ -434,7 +435,7 @@ def _is_demonym(place: Place, root: Token) -> bool:
 
 def _is_whole_entity(root: Token, place: Place) -> bool:
     """Tell a place the tagger called ORG as a whole ("Al-Raqqa"), not one inside a name."""
-    ent = next((e for e in root.doc.ents if e.start <= root.i < e.end), None)
+    ent = next((e for e in doc_ents(root.doc) if e.start <= root.i < e.end), None)
     if ent is None or ent.label_ != "ORG":
         return False
     first = ent[1] if ent[0].lower_ == "the" and len(ent) > 1 else ent[0]

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from eventscribe.errors import ModelError
 from eventscribe.extract import taxonomy as tx
 from eventscribe.extract.events.args import agent_heads, is_crowd
+from eventscribe.parse import doc_ents
 
 _SKIPPABLE_POS = frozenset({"DET", "ADJ", "ADV", "NUM", "PRON"})
 _BULLETS = frozenset({"•", "-", "*", "–", "—", "·", "◦", "▪"})
@@ -295,7 +296,7 @@ def _in_name(tok: Token) -> bool:
         return True
     if tok.ent_type_ not in _NAME_ENTS or not tok.text[:1].isupper() or tok.i == tok.sent.start:
         return False
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    ent = next((e for e in doc_ents(tok.doc) if e.start <= tok.i < e.end), None)
     return ent is not None and len(ent) >= 2
 
 
