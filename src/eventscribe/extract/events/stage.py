@@ -60,6 +60,7 @@ from eventscribe.extract.events.judge import (
     recode,
     weigh,
 )
+from eventscribe.extract.events.recovering import recover_places
 from eventscribe.extract.events.placing import PlaceChooser, default_place_picker
 from eventscribe.extract.events.slots import (
     attach_counts,
@@ -122,7 +123,10 @@ def extract_events(
     ``place_chooser`` picks each event's place (by default the packaged place picker).
     """
     chooser = place_chooser or default_place_picker()
-    index = ArticleIndex.build(doc, actors=actors, places=places, quotes=quotes, dates=dates)
+    recovered = recover_places(doc, places)  # the event's place only, not the article's
+    index = ArticleIndex.build(
+        doc, actors=actors, places=places, quotes=quotes, dates=dates, recovered=recovered
+    )
     segments = split_segments(doc)
     drafts: list[Draft] = []
     views: list[SentenceView] = []
