@@ -105,6 +105,7 @@ def extract_findings(parsed: Parsed, *, models: Models) -> Findings:
         fallback_place=focus_place(places),
         judge=models.judge,
         place_chooser=models.place_picker,
+        gazetteer=models.gazetteer,
     )
     findings.events = [
         replace(e, confidence=models.calibrator(e.confidence)) for e in link_reactions(events)

@@ -84,7 +84,7 @@ FEATURES: tuple[str, ...] = (
     "inner", "outer", "conj_of_linked",
     *(f"prec_{p}" for p in _PRECISIONS), "unresolved", "dateline", "upper",
     "recovered", "recovered_person", "recovered_org", "recovered_bare", "recovered_cued",
-    "recovered_actor",
+    "recovered_actor", "recovered_object", "recovered_known", "recovered_titled",
 )  # fmt: skip
 
 
@@ -203,6 +203,9 @@ def place_options(d: Draft, index: ArticleIndex, anchors: set[int]) -> list[Plac
 def _recovered_features(r: Recovered, index: ArticleIndex) -> dict[str, float]:
     """Say what a name the place stage did not return is: tagged a person, an organisation..."""
     f = {"recovered": 1.0, "recovered_cued": float(r.cued)}
+    f["recovered_object"] = float(r.position == "object")  # "targeting X", not "in X"
+    f["recovered_known"] = float(r.known)
+    f["recovered_titled"] = float(r.titled)
     if r.label == "PERSON":
         f["recovered_person"] = 1.0
     elif r.label in ("ORG", "NORP"):

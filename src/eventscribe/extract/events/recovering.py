@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from eventscribe.extract.places import CALENDAR_WORDS, DIRECTIONS, TYPE_WORDS, _borrowed
+from eventscribe.gazetteer import Gazetteer
 from eventscribe.records import Place
 
 __all__ = ["Recovered", "recover_places"]
@@ -50,7 +51,7 @@ _SITE_AFTER = frozenset({
     *TYPE_WORDS, "area", "camp", "neighbourhood", "neighborhood", "suburb", "quarter", "lga",
     "sector", "governorate", "municipality", "township", "countryside", "island", "checkpoint",
     "colony", "hill", "base", "airbase", "airport", "districts", "villages", "axis", "front",
-    "prison", "community", "neighbourhoods", "neighborhoods", "lgo", "countryside",
+    "prison", "community", "neighbourhoods", "neighborhoods", "lgo",
 })  # fmt: skip
 # Sites an entity may end with ("Nasser Hospital"); its span is the whole name.
 _SITE_NAMES = frozenset({
@@ -59,6 +60,11 @@ _SITE_NAMES = frozenset({
 })  # fmt: skip
 
 
+_TITLES = frozenset({
+    "president", "mr", "mrs", "ms", "dr", "gen", "general", "minister", "king", "queen",
+    "prince", "sheikh", "pope", "senator", "sen", "governor", "gov", "mayor", "col", "colonel",
+    "lt", "capt", "captain", "judge", "justice", "rev", "imam", "chief", "premier", "sir",
+})  # fmt: skip
 _ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "at", "an", "ash", "az", "ez", "ed"})
 
 
@@ -71,25 +77,30 @@ class Recovered:
     label: str  # the tagger's entity label, "" for a proper noun with none
     cued: bool  # a site word names it a place ("the village of X", "X district", "X Hospital")
     position: str  # "locative" ("in X", "north of X"), "site" ("village of X"), "object"
+    known: bool = False  # the gazetteer holds the name (the place stage took it for no place)
+    titled: bool = False  # a title comes before it ("President Johnson"): a person
 
 
-def recover_places(doc: Doc, places: Sequence[Place]) -> list[Recovered]:
+def recover_places(
+    doc: Doc, places: Sequence[Place], *, gazetteer: Gazetteer | None = None
+) -> list[Recovered]:
     """Return the proper-noun spans in a locative position that no found place covers."""
     taken = [(p.start, p.end) for p in places if p.end > p.start]
     out: list[Recovered] = []
     for start, end, label in _spans(doc):
         span = doc[start:end]
         first, last = span.start_char, span.end_char
-        if any(a < last and first < b for a, b in taken):
-            continue
-        root = span.root
-        cued = span[-1].lower_ in _SITE_AFTER or span[-1].lower_ in _SITE_NAMES
-        position = _position(root)
-        if position is None:
+        position = _position(span.root)
+        if position is None or any(a < last and first < b for a, b in taken):
             continue
         taken.append((first, last))
+        cued = span[-1].lower_ in _SITE_AFTER or span[-1].lower_ in _SITE_NAMES
+        known = gazetteer is not None and bool(gazetteer.candidates(span.text))
+        titled = start > 0 and doc[start - 1].lower_.rstrip(".") in _TITLES
         place = _borrowed(doc, first, last, places)
-        out.append(Recovered(place, root, label, cued or position == "site", position))
+        out.append(
+            Recovered(place, span.root, label, cued or position == "site", position, known, titled)
+        )
     return out
 
 
@@ -134,7 +145,9 @@ def _capital(tok: Token) -> bool:
 def _hyphen(doc: Doc, j: int) -> bool:
     """Say whether token ``j`` is an inner hyphen ("Kafr-Nabudah"), not a dash."""
     tok = doc[j]
-    return tok.text == "-" and not doc[j - 1].whitespace_ and not tok.whitespace_ and j + 1 < len(doc)
+    return (
+        tok.text == "-" and not doc[j - 1].whitespace_ and not tok.whitespace_ and j + 1 < len(doc)
+    )
 
 
 def _skip_determiners(doc: Doc, start: int, end: int) -> int:

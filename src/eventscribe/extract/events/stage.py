@@ -60,8 +60,8 @@ from eventscribe.extract.events.judge import (
     recode,
     weigh,
 )
-from eventscribe.extract.events.recovering import recover_places
 from eventscribe.extract.events.placing import PlaceChooser, default_place_picker
+from eventscribe.extract.events.recovering import recover_places
 from eventscribe.extract.events.slots import (
     attach_counts,
     count_abductees,
@@ -79,6 +79,7 @@ from eventscribe.extract.events.triggers import (
     score_sentence,
     split_segments,
 )
+from eventscribe.gazetteer import Gazetteer
 from eventscribe.parse import doc_text
 from eventscribe.records import Actor, Event, Evidence, Place, Quote, make_event_id
 
@@ -116,14 +117,16 @@ def extract_events(
     leading: Leading = LEADING,
     min_confidence: float = 0.3,
     place_chooser: PlaceChooser | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> list[Event]:
     """Detect and code the events an article reports, one record per event.
 
     With a ``judge`` (the sentence classifier) the classifier leads: see ``event_judge``.
-    ``place_chooser`` picks each event's place (by default the packaged place picker).
+    ``place_chooser`` picks each event's place (by default the packaged place picker); the
+    ``gazetteer``, when given, tells the picker which names it did not get are known places.
     """
     chooser = place_chooser or default_place_picker()
-    recovered = recover_places(doc, places)  # the event's place only, not the article's
+    recovered = recover_places(doc, places, gazetteer=gazetteer)  # the events' places only
     index = ArticleIndex.build(
         doc, actors=actors, places=places, quotes=quotes, dates=dates, recovered=recovered
     )
