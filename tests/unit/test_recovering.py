@@ -89,7 +89,7 @@ def test_a_village_the_place_stage_missed_is_the_attacks_place(lexicon: Lexicon)
 
 
 def test_a_recovered_name_with_no_place_in_its_sentence_has_no_point() -> None:
-    doc = _doc(CHECKPOINT[:7] + [(".", ".", "PUNCT", "punct", 1, "O")])
+    doc = _doc([*CHECKPOINT[:7], (".", ".", "PUNCT", "punct", 1, "O")])
     [found] = recover_places(doc, [])
     assert (found.place.text, found.label, found.position) == ("Kafr Nabudah", "PERSON", "locative")
     assert found.place.lat is None and found.place.confidence == 0.2
