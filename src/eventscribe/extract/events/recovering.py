@@ -14,11 +14,17 @@ learns how far to trust it. They are never added to the article's places.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from eventscribe.extract.places import CALENDAR_WORDS, DIRECTIONS, TYPE_WORDS, _borrowed
+from eventscribe.extract.places import (
+    _BODY_WORDS,
+    CALENDAR_WORDS,
+    DIRECTIONS,
+    TYPE_WORDS,
+    _borrowed,
+)
 from eventscribe.gazetteer import Gazetteer
 from eventscribe.records import Place
 
@@ -82,9 +88,18 @@ class Recovered:
 
 
 def recover_places(
-    doc: Doc, places: Sequence[Place], *, gazetteer: Gazetteer | None = None
+    doc: Doc,
+    places: Sequence[Place],
+    *,
+    gazetteer: Gazetteer | None = None,
+    fallback: Place | None = None,
 ) -> list[Recovered]:
-    """Return the proper-noun spans in a locative position that no found place covers."""
+    """Return the proper-noun spans in a locative position that no found place covers.
+
+    Each is named after the resolved place whose point it borrows ("Emory University" is
+    coded at Atlanta), the article's ``fallback`` place when its sentence has none; the text
+    stays the name as written.
+    """
     taken = [(p.start, p.end) for p in places if p.end > p.start]
     out: list[Recovered] = []
     for start, end, label in _spans(doc):
@@ -97,11 +112,45 @@ def recover_places(
         cued = span[-1].lower_ in _SITE_AFTER or span[-1].lower_ in _SITE_NAMES
         known = gazetteer is not None and bool(gazetteer.candidates(span.text))
         titled = start > 0 and doc[start - 1].lower_.rstrip(".") in _TITLES
-        place = _borrowed(doc, first, last, places)
+        if _is_body(span):
+            continue  # "Tucson Unified School District" is a school board
+        place = _repeat(span, places, fallback) or _named(
+            _borrowed(doc, first, last, places), places, fallback
+        )
         out.append(
             Recovered(place, span.root, label, cued or position == "site", position, known, titled)
         )
     return out
+
+
+def _is_body(span: Span) -> bool:
+    words = {t.lower_ for t in span}
+    return bool(words & TYPE_WORDS.keys()) and bool(words & _BODY_WORDS)
+
+
+def _repeat(span: Span, places: Sequence[Place], fallback: Place | None) -> Place | None:
+    """Return a found place written again ("through central Santiago"), at this mention."""
+    key = span.text.casefold()
+    same = [p for p in [*places, *([fallback] if fallback else [])] if p.feature is not None]
+    hit = next((p for p in same if key in (p.text.casefold(), p.name.casefold())), None)
+    if hit is None:
+        return None
+    return replace(hit, text=span.text, start=span.start_char, end=span.end_char)
+
+
+def _named(place: Place, places: Sequence[Place], fallback: Place | None) -> Place:
+    """Name a borrowed place after its host; with no host, put it at the fallback place."""
+    if place.lat is None:
+        if fallback is None or fallback.lat is None:
+            return place
+        return replace(
+            fallback, text=place.text, start=place.start, end=place.end, geonames_id=None,
+            feature=None, confidence=round(0.5 * fallback.confidence, 3),
+        )  # fmt: skip
+    point = (place.lat, place.lon, place.country, place.precision)
+    hosts = [p for p in places if (p.lat, p.lon, p.country, p.precision) == point]
+    host = min(hosts, key=lambda p: abs(p.start - place.start), default=None)
+    return place if host is None else replace(place, name=host.name)
 
 
 def _spans(doc: Doc) -> Iterator[tuple[int, int, str]]:

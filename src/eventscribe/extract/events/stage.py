@@ -126,7 +126,8 @@ def extract_events(
     ``gazetteer``, when given, tells the picker which names it did not get are known places.
     """
     chooser = place_chooser or default_place_picker()
-    recovered = recover_places(doc, places, gazetteer=gazetteer)  # the events' places only
+    # names the place stage did not return, for the events' places only
+    recovered = recover_places(doc, places, gazetteer=gazetteer, fallback=fallback_place)
     index = ArticleIndex.build(
         doc, actors=actors, places=places, quotes=quotes, dates=dates, recovered=recovered
     )
@@ -494,11 +495,22 @@ def _places_differ(a: Place | None, b: Place | None) -> bool:
     """Tell two places apart, but not one name resolved twice.
 
     "a police station in Ikorodu" and "the Ikorodu divisional police station" may resolve to
-    the town and to its district: the same name written is one place.
+    the town and to its district: the same name written is one place. A name the gazetteer
+    lacks has the point of a place of its sentence (or none): "marched from Uhuru Park" is
+    not another place than Nairobi.
     """
     if a is None or b is None or a.name == b.name:
         return False
+    if a.feature is None or b.feature is None:  # a name the gazetteer lacks ("Uhuru Park")
+        return _points_differ(a, b)  # lies at a place of its sentence, if any: compare those
     return not (a.text and a.text.casefold() == b.text.casefold())
+
+
+def _points_differ(a: Place, b: Place) -> bool:
+    """Tell two places apart by their points; one without a point may be anywhere."""
+    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
+        return False
+    return (round(a.lat, 3), round(a.lon, 3)) != (round(b.lat, 3), round(b.lon, 3))
 
 
 def _name(record: Actor | Place | None) -> str | None:
