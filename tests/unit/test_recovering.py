@@ -132,3 +132,33 @@ def test_a_source_or_a_name_in_no_locative_position_is_not_a_place() -> None:
         ]
     )
     assert recover_places(doc, []) == []
+
+
+def test_a_found_place_written_again_is_that_place_at_this_mention() -> None:
+    doc = _doc(CHECKPOINT)
+    nabudah = Place(
+        name="Kafr Nabudah", text="Kafr Nabudah", start=0, end=0, geonames_id=1, lat=35.4,
+        lon=36.5, country="SYR", feature="city", precision="city", confidence=0.9,
+    )  # fmt: skip
+    [found] = recover_places(doc, [_hama(doc)], fallback=nabudah)
+    assert (found.place.start, found.place.geonames_id, found.place.feature) == (
+        doc[5].idx,
+        1,
+        "city",
+    )
+
+
+def test_a_school_district_is_a_board_not_a_place() -> None:
+    doc = _doc(
+        [
+            ("Teachers", "teacher", "NOUN", "nsubj", 1, "O"),
+            ("struck", "strike", "VERB", "ROOT", 1, "O"),
+            ("in", "in", "ADP", "prep", 1, "O"),
+            ("Tucson", "Tucson", "PROPN", "compound", 6, "B-ORG"),
+            ("Unified", "Unified", "PROPN", "compound", 6, "I-ORG"),
+            ("School", "School", "PROPN", "compound", 6, "I-ORG"),
+            ("District", "District", "PROPN", "pobj", 2, "I-ORG"),
+            (".", ".", "PUNCT", "punct", 1, "O"),
+        ]
+    )
+    assert recover_places(doc, []) == []
