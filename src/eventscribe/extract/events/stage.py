@@ -22,7 +22,8 @@ repeats. Decisions, kept consistent:
   contexts. Competing casualty figures from another claimant stay separate; a definite mention
   with its own different date ("the protests began last week in Zubair") is another event.
   The merged event keeps the dated sentence as evidence, and the first place, date and counts.
-- Location: a learned picker (``placing``) chooses among the places the segment names, or none;
+- Location: a learned picker (``placing``) chooses among the places the segment names (with the
+  proper nouns in a locative position the place stage did not return, ``recovering``), or none;
   role rules come first (where an official speaker sits, "said in X" for statements, an
   anaphoric or background mention's own phrase, another trigger's own "in Y"). With none, a
   physical event takes the segment's dateline place, else the article's focus place, with no
