@@ -1,7 +1,8 @@
 """Put an event where its sentence says it happened: a learned pick among the sentence's places.
 
-Each draft gets its options: every place the place stage found in its segment, plus "no place
-in this sentence". Each option is described by a few features (the preposition and what it
+Each draft gets its options: every place the place stage found in its segment, the proper
+nouns in a locative position it did not return (``recovering``, flagged "recovered" so the
+model learns how far to trust them), plus "no place in this sentence". Each option is described by a few features (the preposition and what it
 hangs on, tree and token distance to the trigger, whether the place modifies a noun, sits
 inside another place's phrase or under another trigger, its precision, the event's kind) and
 a conditional logit model, trained by ``scripts/train_place_picker.py`` on the tuning half of
