@@ -107,6 +107,7 @@ def extract_findings(parsed: Parsed, *, models: Models) -> Findings:
         judge=models.judge,
         place_chooser=models.place_picker,
         leading=models.leading,
+        gazetteer=models.gazetteer,
     )
     findings.events = [
         replace(e, confidence=models.calibrator(e.confidence)) for e in link_reactions(events)

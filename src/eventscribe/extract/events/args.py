@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from eventscribe.extract.dates import DateMention, DateValue
+from eventscribe.extract.events.recovering import Recovered
 from eventscribe.extract.quotes import states_claim
 from eventscribe.parse import doc_ents
 from eventscribe.records import Actor, Place, Quote
@@ -170,6 +171,8 @@ class ArticleIndex:
     places: tuple[tuple[Place, Token], ...]
     quotes: tuple[Quote, ...]
     dates: tuple[tuple[DateMention, Token], ...]
+    # names the place stage did not return, for the event's place only (``recovering``)
+    recovered: tuple[Recovered, ...] = ()
 
     @classmethod
     def build(
@@ -180,6 +183,7 @@ class ArticleIndex:
         places: Sequence[Place],
         quotes: Sequence[Quote],
         dates: Sequence[DateMention],
+        recovered: Sequence[Recovered] = (),
     ) -> ArticleIndex:
         """Index records by the tokens their character offsets cover."""
         by_token: dict[int, list[Actor]] = {}
@@ -192,6 +196,7 @@ class ArticleIndex:
             places=tuple((p, r) for p in places if (r := _root_of(doc, p.start, p.end))),
             quotes=tuple(quotes),
             dates=tuple((m, r) for m in dates if (r := _root_of(doc, m.start, m.end))),
+            recovered=tuple(recovered),
         )
 
     def actors_on(self, tokens: Iterable[Token]) -> list[Actor]:

@@ -1,7 +1,8 @@
 """Put an event where its sentence says it happened: a learned pick among the sentence's places.
 
-Each draft gets its options: every place the place stage found in its segment, plus "no place
-in this sentence". Each option is described by a few features (the preposition and what it
+Each draft gets its options: every place the place stage found in its segment, the proper
+nouns in a locative position it did not return (``recovering``, flagged "recovered" so the
+model learns how far to trust them), plus "no place in this sentence". Each option is described by a few features (the preposition and what it
 hangs on, tree and token distance to the trigger, whether the place modifies a noun, sits
 inside another place's phrase or under another trigger, its precision, the event's kind) and
 a conditional logit model, trained by ``scripts/train_place_picker.py`` on the tuning half of
@@ -41,6 +42,7 @@ from eventscribe.extract.events.args import (
     speaker_place,
 )
 from eventscribe.extract.events.drafts import Draft
+from eventscribe.extract.events.recovering import Recovered
 from eventscribe.extract.events.triggers import Segment
 from eventscribe.parse import doc_ents
 from eventscribe.records import Place
@@ -83,6 +85,8 @@ FEATURES: tuple[str, ...] = (
     "owner_mine", "owner_other", "owner_free",
     "inner", "outer", "conj_of_linked",
     *(f"prec_{p}" for p in _PRECISIONS), "unresolved", "dateline", "upper",
+    "recovered", "recovered_person", "recovered_org", "recovered_bare", "recovered_cued",
+    "recovered_actor", "recovered_object", "recovered_known", "recovered_titled",
 )  # fmt: skip
 
 
@@ -174,7 +178,8 @@ def locate(
 def place_options(d: Draft, index: ArticleIndex, anchors: set[int]) -> list[PlaceOption]:
     """Return "no place" and each place of the draft's segment it may have happened at."""
     anchor, seg = d.anchor, d.segment
-    found = [(p, r) for p, r in index.places if _in_seg(r, seg) and not speaker_place(r, anchor)]
+    pairs = [*index.places, *((r.place, r.root) for r in index.recovered)]
+    found = [(p, r) for p, r in pairs if _in_seg(r, seg) and not speaker_place(r, anchor)]
     if d.type in tx.STATEMENT_TYPES or d.type == "SANCTION" or d.anaphoric:
         # "said in Paris"; "these protests, like the uprising that began in Mashhad": a
         # statement is where it was said, an event told before keeps the place it was told at
@@ -188,9 +193,30 @@ def place_options(d: Draft, index: ArticleIndex, anchors: set[int]) -> list[Plac
         found = [(p, r) for p, r in found if _is_own(r, anchor, others)]
     options = [PlaceOption(None, None, _none_features(group, found, linked))]
     context = _Context(anchor, anchors, found, linked)
+    recovered = {id(r.place): r for r in index.recovered}
     for place, root in found:
-        options.append(PlaceOption(place, root, _features(place, root, context, group)))
+        features = _features(place, root, context, group)
+        if (r := recovered.get(id(place))) is not None:
+            features.update(_recovered_features(r, index))
+        options.append(PlaceOption(place, root, features))
     return options
+
+
+def _recovered_features(r: Recovered, index: ArticleIndex) -> dict[str, float]:
+    """Say what a name the place stage did not return is: tagged a person, an organisation..."""
+    f = {"recovered": 1.0, "recovered_cued": float(r.cued)}
+    f["recovered_object"] = float(r.position == "object")  # "targeting X", not "in X"
+    f["recovered_known"] = float(r.known)
+    f["recovered_titled"] = float(r.titled)
+    if r.label == "PERSON":
+        f["recovered_person"] = 1.0
+    elif r.label in ("ORG", "NORP"):
+        f["recovered_org"] = 1.0
+    elif not r.label:
+        f["recovered_bare"] = 1.0
+    span = index.doc.char_span(r.place.start, r.place.end, alignment_mode="expand")
+    f["recovered_actor"] = float(span is not None and any(t.i in index.actor_tokens for t in span))
+    return f
 
 
 @dataclass(frozen=True, slots=True)

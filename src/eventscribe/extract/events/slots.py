@@ -69,7 +69,9 @@ def fill_slots(
         d.claimed_by = claimant(d.anchor, index)
         d.anaphoric = _is_anaphoric(d.anchor)
         d.location = locate(d, index, anchors, fallback, chooser=chooser)
-        d.own_place = any(p is d.location for p, _ in index.places)
+        d.own_place = any(p is d.location for p, _ in index.places) or any(
+            r.place is d.location for r in index.recovered
+        )
         d.definite = d.anaphoric or _is_definite(d.anchor)
         d.quoted = any(q.kind == "direct" and q.start <= d.anchor.idx < q.end for q in index.quotes)
         d.veto = sentence_veto(seg.span)

@@ -22,7 +22,8 @@ repeats. Decisions, kept consistent:
   contexts. Competing casualty figures from another claimant stay separate; a definite mention
   with its own different date ("the protests began last week in Zubair") is another event.
   The merged event keeps the dated sentence as evidence, and the first place, date and counts.
-- Location: a learned picker (``placing``) chooses among the places the segment names, or none;
+- Location: a learned picker (``placing``) chooses among the places the segment names (with the
+  proper nouns in a locative position the place stage did not return, ``recovering``), or none;
   role rules come first (where an official speaker sits, "said in X" for statements, an
   anaphoric or background mention's own phrase, another trigger's own "in Y"). With none, a
   physical event takes the segment's dateline place, else the article's focus place, with no
@@ -62,6 +63,7 @@ from eventscribe.extract.events.judge import (
     weigh,
 )
 from eventscribe.extract.events.placing import PlaceChooser, default_place_picker
+from eventscribe.extract.events.recovering import recover_places
 from eventscribe.extract.events.slots import (
     attach_counts,
     count_abductees,
@@ -79,6 +81,7 @@ from eventscribe.extract.events.triggers import (
     score_sentence,
     split_segments,
 )
+from eventscribe.gazetteer import Gazetteer
 from eventscribe.parse import doc_text
 from eventscribe.records import Actor, Event, Evidence, Place, Quote, make_event_id
 
@@ -116,14 +119,20 @@ def extract_events(
     leading: Leading = LEADING,
     min_confidence: float = 0.3,
     place_chooser: PlaceChooser | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> list[Event]:
     """Detect and code the events an article reports, one record per event.
 
     With a ``judge`` (the sentence classifier) the classifier leads: see ``event_judge``.
-    ``place_chooser`` picks each event's place (by default the packaged place picker).
+    ``place_chooser`` picks each event's place (by default the packaged place picker); the
+    ``gazetteer``, when given, tells the picker which names it did not get are known places.
     """
     chooser = place_chooser or default_place_picker()
-    index = ArticleIndex.build(doc, actors=actors, places=places, quotes=quotes, dates=dates)
+    # names the place stage did not return, for the events' places only
+    recovered = recover_places(doc, places, gazetteer=gazetteer, fallback=fallback_place)
+    index = ArticleIndex.build(
+        doc, actors=actors, places=places, quotes=quotes, dates=dates, recovered=recovered
+    )
     segments = split_segments(doc)
     drafts: list[Draft] = []
     views: list[SentenceView] = []
@@ -490,11 +499,22 @@ def _places_differ(a: Place | None, b: Place | None) -> bool:
     """Tell two places apart, but not one name resolved twice.
 
     "a police station in Ikorodu" and "the Ikorodu divisional police station" may resolve to
-    the town and to its district: the same name written is one place.
+    the town and to its district: the same name written is one place. A name the gazetteer
+    lacks has the point of a place of its sentence (or none): "marched from Uhuru Park" is
+    not another place than Nairobi.
     """
     if a is None or b is None or a.name == b.name:
         return False
+    if a.feature is None or b.feature is None:  # a name the gazetteer lacks ("Uhuru Park")
+        return _points_differ(a, b)  # lies at a place of its sentence, if any: compare those
     return not (a.text and a.text.casefold() == b.text.casefold())
+
+
+def _points_differ(a: Place, b: Place) -> bool:
+    """Tell two places apart by their points; one without a point may be anywhere."""
+    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
+        return False
+    return (round(a.lat, 3), round(a.lon, 3)) != (round(b.lat, 3), round(b.lon, 3))
 
 
 def _name(record: Actor | Place | None) -> str | None:
