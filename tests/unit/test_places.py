@@ -435,3 +435,25 @@ def test_a_cued_small_town_counts_in_a_state_the_article_names(tmp_path: Path) -
     assert found[-1] == ("Hico", "Hico", "USA", "city")
     text = "Police said the crash happened near Hico."
     assert find_places(make_doc(text, [("Hico", "ORG")]), gazetteer=gaz) == []
+
+
+def test_a_county_contains_only_the_towns_of_its_own_state(tmp_path: Path) -> None:
+    def county(state: str, lat: float, lon: float, pop: int) -> GazRow:
+        return GazRow(entry=entry("Adair County", "admin2", "USA", lat, lon, admin1=state,
+                                  admin2="Adair County", population=pop))  # fmt: skip
+
+    kentucky = GazRow(entry=entry("Kentucky", "admin1", "USA", 37.5, -85.0, admin1="Kentucky",
+                                  population=4_500_000))  # fmt: skip
+    columbia = GazRow(entry=entry("Columbia", "city", "USA", 37.1, -85.3, admin1="Kentucky",
+                                  admin2="Adair County", population=4_400))  # fmt: skip
+    path = tmp_path / "g.sqlite"
+    rows = [*ROWS, kentucky, columbia, county("Missouri", 40.2, -92.6, 25_000),
+            county("Kentucky", 37.1, -85.3, 19_000)]  # fmt: skip
+    write_index(path, rows)
+    text = "A man from Columbia was shot in Adair County, police said."
+    ents = [("Columbia", "GPE"), ("Adair County", "GPE")]
+    found = find_places(make_doc(text, ents), gazetteer=open_gazetteer(path))
+    # Columbia's Adair County is Kentucky's; the bigger Missouri namesake does not contain it
+    assert [(p.text, p.admin1) for p in found] == [
+        ("Columbia", "Kentucky"), ("Adair County", "Kentucky"),
+    ]  # fmt: skip

@@ -696,7 +696,14 @@ def _inside(place: GazEntry, area: GazEntry) -> bool:
         return True
     if area.feature == "admin1":
         return place.feature != "admin1" and _same(place.admin1, area.name)
-    return area.feature == "admin2" and place.feature == "city" and _same(place.admin2, area.name)
+    # A county is named only within its state: Columbia, Kentucky is in Adair County, Kentucky,
+    # not in Adair County, Missouri.
+    return (
+        area.feature == "admin2"
+        and place.feature == "city"
+        and _same(place.admin2, area.name)
+        and _same(place.admin1, area.admin1)
+    )
 
 
 def _same(a: str | None, b: str | None) -> bool:
