@@ -457,3 +457,35 @@ def test_a_county_contains_only_the_towns_of_its_own_state(tmp_path: Path) -> No
     assert [(p.text, p.admin1) for p in found] == [
         ("Columbia", "Kentucky"), ("Adair County", "Kentucky"),
     ]  # fmt: skip
+
+
+def test_a_county_namesake_follows_the_state_the_article_is_about(tmp_path: Path) -> None:
+    def county(name: str, state: str, lat: float, lon: float, pop: int) -> GazRow:
+        return GazRow(entry=entry(name, "admin2", "USA", lat, lon, admin1=state,
+                                  admin2=name, population=pop))  # fmt: skip
+
+    iowa = GazRow(entry=entry("Iowa", "admin1", "USA", 42.0, -93.5, admin1="Iowa",
+                              population=3_100_000))  # fmt: skip
+    rows = [*ROWS, iowa, county("Dallas County", "Texas", 32.8, -96.8, 2_600_000),
+            county("Dallas County", "Iowa", 41.7, -94.0, 66_000),
+            county("Plymouth County", "Iowa", 42.7, -96.2, 25_000),
+            county("Black Hawk County", "Iowa", 42.5, -92.3, 131_000)]  # fmt: skip
+    path = tmp_path / "g.sqlite"
+    write_index(path, rows)
+    text = "Deputies in Plymouth County, Black Hawk County and Dallas County searched farms."
+    ents = [("Plymouth County", "GPE"), ("Black Hawk County", "GPE"), ("Dallas County", "GPE")]
+    found = find_places(make_doc(text, ents), gazetteer=open_gazetteer(path))
+    assert [(p.text, p.admin1) for p in found][-1] == ("Dallas County", "Iowa")
+    # alone, the bigger namesake wins
+    alone = find_places(make_doc("Deputies in Dallas County searched farms.",
+                                 [("Dallas County", "GPE")]), gazetteer=open_gazetteer(path))  # fmt: skip
+    assert alone[0].admin1 == "Texas"
+
+
+def test_where_someone_lives_is_a_place_cue(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite"
+    write_index(path, [*ROWS, city("Waterloo", "USA", 42.49, -92.34, 68_000, "Iowa")])
+    text = "Paul Block, 49, of Waterloo was held. A friend of Waterloo Smith spoke."
+    ents = [("Paul Block", "PERSON"), ("Waterloo", "PERSON"), ("Waterloo Smith", "PERSON")]
+    found = find_places(make_doc(text, ents), gazetteer=open_gazetteer(path))
+    assert [(p.text, p.start) for p in found] == [("Waterloo", text.index("Waterloo"))]

@@ -465,6 +465,8 @@ def _has_cue(doc: Doc, start: int, kept: Sequence[_Mention]) -> bool:
         return True
     if before == "of" and start > 1 and doc[start - 2].lower_ in OF_PLACE_NOUNS:
         return True
+    if before == "of" and start > 1 and doc[start - 2].lower_ in (",", "outside"):
+        return True  # where someone lives: "William Goble, 26, of Edmonton", "outside of Waterloo"
     if before in ("and", "or", ",") and start > 1:
         previous_end = doc[start - 2].idx + len(doc[start - 2].text)
         return any(m.end == previous_end for m in kept)
@@ -733,9 +735,9 @@ def _resolve(mentions: Sequence[_Mention], weights: Sequence[float]) -> None:
 # it started from ("Fars province": +3 for the admin1, -2 for the town).
 RANKER_FEATURES = (
     "prior", "type_word_fits", "type_word_misfits", "division_of_big_city", "context",
-    "qualifier", "containment", "near", "far",
+    "qualifier", "containment", "state_context", "near", "far",
 )  # fmt: skip
-HAND_WEIGHTS = (1.0, 3.0, -2.0, -2.5, 1.0, 1.0, 1.0, 0.0, 0.0)
+HAND_WEIGHTS = (1.0, 3.0, -2.0, -2.5, 1.0, 1.0, 1.0, 2.0, 0.0, 0.0)
 NEAR_KM = 300.0  # "near" falls from 1 at the nearest other place to 0 at this distance
 FAR_KM = 2000.0  # farther than this from every other place the article names
 
@@ -766,7 +768,7 @@ def candidate_features(
     near, far = _proximity(c, m, mentions) if proximity else (0.0, 0.0)
     return (
         prior(c), *_hint_features(c, m), _context_score(c, m, evidence), _qualifier_score(c, m),
-        _containment_score(c, m, mentions), near, far,
+        _containment_score(c, m, mentions), _state_context_score(c, m, mentions), near, far,
     )  # fmt: skip
 
 
@@ -861,6 +863,28 @@ def _containment_score(c: GazEntry, m: _Mention, mentions: Sequence[_Mention]) -
         if c.feature == o.feature == "admin1" and c.country == o.country:
             best = 1.0  # "Georgia" beside "Texas" and "Florida" is the state
     return best
+
+
+def _state_context_score(c: GazEntry, m: _Mention, mentions: Sequence[_Mention]) -> float:
+    """Return the share of the article's other places in ``c``'s country that lie in its state.
+
+    A local report stays in its state: "Dallas County" in a report about Plymouth County,
+    Black Hawk County and Hinton, Iowa is Iowa's, not the bigger Texas one. Only counties: a
+    town's bigger namesake elsewhere is named often enough to be meant ("WASHINGTON" over a
+    report on Iowa is the capital), and only a county named as such ("Suárez" may be the town
+    or the Colombian municipality around it, in the same department).
+    """
+    if m.hint != "admin2" or c.feature != "admin2" or c.admin1 is None:
+        return 0.0
+    weights: dict[str, float] = defaultdict(float)
+    for other in mentions:
+        o = other.choice
+        if o is None or other.key == m.key or o.feature == "country" or o.country != c.country:
+            continue
+        if o.admin1 is not None:
+            weights[fold_name(o.admin1)] += EVIDENCE_WEIGHT[other.kind]
+    total = sum(weights.values())
+    return weights.get(fold_name(c.admin1), 0.0) / total if total else 0.0
 
 
 def _to_place(m: _Mention) -> Place:
