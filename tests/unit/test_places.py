@@ -489,3 +489,14 @@ def test_where_someone_lives_is_a_place_cue(tmp_path: Path) -> None:
     ents = [("Paul Block", "PERSON"), ("Waterloo", "PERSON"), ("Waterloo Smith", "PERSON")]
     found = find_places(make_doc(text, ents), gazetteer=open_gazetteer(path))
     assert [(p.text, p.start) for p in found] == [("Waterloo", text.index("Waterloo"))]
+
+
+def test_long_organisation_names_still_name_their_place(gazetteer: Gazetteer) -> None:
+    text = (
+        "Officers of the Missouri Department of Fish and Wildlife Game Unit came. "
+        "A University of Missouri Extension ag specialist spoke."
+    )
+    ents = [("the Missouri Department of Fish and Wildlife Game Unit", "ORG"),
+            ("University of Missouri Extension", "ORG")]  # fmt: skip
+    found = find_places(make_doc(text, ents), gazetteer=gazetteer)
+    assert [(p.text, p.feature) for p in found] == [("Missouri", "admin1"), ("Missouri", "admin1")]

@@ -37,6 +37,9 @@ PLACE_LABELS = frozenset({"GPE", "LOC"})
 # Entities a demonym may sit inside and still name its country ("the Iranian regime" as ORG).
 DEMONYM_HOSTS = frozenset({"", "NORP", "ORG", "GPE", "LOC"})
 MAX_PLACE_TOKENS = 6  # longer "places" are breadcrumbs and headlines run together
+# An organisation's name runs longer than a place's ("the Kentucky Department of Fish and
+# Wildlife"); only its leading, "of" and last-word runs are read.
+MAX_ORG_TOKENS = 10
 TYPE_WORDS = {
     "province": "admin1", "state": "admin1", "region": "admin1", "governorate": "admin1",
     "oblast": "admin1", "prefecture": "admin1", "district": "admin2", "county": "admin2",
@@ -510,7 +513,7 @@ def _organisation_mentions(
     named = {(m.key, c.name, c.country, c.feature) for m in found for c in m.candidates}
     mentions: list[_Mention] = []
     for ent in doc.ents:
-        if ent.label_ != "ORG" or len(ent) > MAX_PLACE_TOKENS:
+        if ent.label_ != "ORG" or len(ent) > MAX_ORG_TOKENS or "\n" in ent.text:
             continue
         for start, end, edge in _org_place_spans(ent):
             mention = _span_mention(doc, start, end, gazetteer, strict=True)
@@ -556,6 +559,11 @@ def _org_place_spans(ent: Span) -> Iterator[tuple[int, int, str]]:
         after = token.i + 1
         if after + 1 < ent.end and doc[after].lower_ == "of":
             yield after + 1, ent.end, "word"
+            end = after + 1
+            while end < ent.end and _is_org_name_word(doc[end].text):
+                end += 1
+            for stop in range(end - 1, after + 1, -1):  # "University of Missouri Extension"
+                yield after + 1, stop, "word"
     first = ent.start + (doc[ent.start].lower_ == "the")
     run = first
     while run < ent.end and run - first < 3 and _is_org_name_word(doc[run].text):
