@@ -500,3 +500,24 @@ def test_long_organisation_names_still_name_their_place(gazetteer: Gazetteer) ->
             ("University of Missouri Extension", "ORG")]  # fmt: skip
     found = find_places(make_doc(text, ents), gazetteer=gazetteer)
     assert [(p.text, p.feature) for p in found] == [("Missouri", "admin1"), ("Missouri", "admin1")]
+
+
+def test_a_demonym_takes_the_point_fitted_for_demonyms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    canada = GazRow(entry=entry("Canada", "country", "CAN", 60.0, -95.0, geonames_id=6251999,
+                                population=37_000_000), codes=("CA", "CAN"),
+                    demonyms=("Canadian",))  # fmt: skip
+    path = tmp_path / "g.sqlite"
+    write_index(path, [*ROWS, canada])
+    monkeypatch.setattr(places_module, "demonym_points", lambda: {6251999: (60.1, -113.6)})
+    text = "Canada said the Canadian team won."
+    found = find_places(make_doc(text, [("Canada", "GPE")]), gazetteer=open_gazetteer(path))
+    assert [(p.text, p.lat, p.lon) for p in found] == [
+        ("Canada", 60.0, -95.0), ("Canadian", 60.1, -113.6),
+    ]  # fmt: skip
+
+
+def test_the_shipped_demonym_points_are_read() -> None:
+    lat, lon = places_module.demonym_points()[6251999]  # Canada, fitted on "Canadian"
+    assert (round(lat), round(lon)) == (60, -114)

@@ -895,12 +895,34 @@ def _state_context_score(c: GazEntry, m: _Mention, mentions: Sequence[_Mention])
     return weights.get(fold_name(c.admin1), 0.0) / total if total else 0.0
 
 
+@functools.cache
+def demonym_points() -> dict[int, tuple[float, float]]:
+    """Return geonames id -> where annotators put a country named by its demonym.
+
+    A country's point is a convention (points.tsv); the coders who geocode a demonym
+    ("Canadian") at all keep to their own, so ``scripts/fit_place_points.py --demonyms`` fits
+    it apart, on demonym mentions of the tuning halves (resources/places/demonym_points.tsv).
+    """
+    path = resources.files("eventscribe").joinpath("resources/places/demonym_points.tsv")
+    if not path.is_file():
+        return {}
+    points = {}
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            gid, lat, lon, *_ = line.split("\t")
+            points[int(gid)] = (float(lat), float(lon))
+    return points
+
+
 def _to_place(m: _Mention) -> Place:
     c = m.choice
     assert c is not None
+    lat, lon = c.lat, c.lon
+    if m.kind == "demonym" and c.feature == "country" and c.geonames_id is not None:
+        lat, lon = demonym_points().get(c.geonames_id, (lat, lon))
     return Place(
         name=c.name, text=m.text, start=m.start, end=m.end, geonames_id=c.geonames_id,
-        lat=c.lat, lon=c.lon, admin1=c.admin1 if c.feature != "country" else None,
+        lat=lat, lon=lon, admin1=c.admin1 if c.feature != "country" else None,
         admin2=c.admin2, country=c.country or None, feature=c.feature,
         precision=PRECISIONS.get(c.feature), confidence=m.confidence,
     )  # fmt: skip
