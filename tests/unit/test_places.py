@@ -521,3 +521,22 @@ def test_a_demonym_takes_the_point_fitted_for_demonyms(
 def test_the_shipped_demonym_points_are_read() -> None:
     lat, lon = places_module.demonym_points()[6251999]  # Canada, fitted on "Canadian"
     assert (round(lat), round(lon)) == (60, -114)
+
+
+def test_a_region_by_direction_is_its_area_when_the_article_names_the_area(
+    tmp_path: Path,
+) -> None:
+    rows = [*ROWS, admin1("Queensland", "AUS", -22.0, 144.0, 5_000_000),
+            admin1("Plateau", "NGA", 9.2, 9.5, 3_200_000)]  # fmt: skip
+    path = tmp_path / "g.sqlite"
+    write_index(path, rows)
+    gaz = open_gazetteer(path)
+    text = "Queensland police said crime rose in Far North Queensland."
+    found = find_places(make_doc(text, [("Queensland", "GPE"), ("Far North Queensland", "LOC")]),
+                        gazetteer=gaz)  # fmt: skip
+    assert [(p.text, p.start, p.feature) for p in found] == [
+        ("Queensland", 0, "admin1"), ("Queensland", text.rindex("Queensland"), "admin1"),
+    ]  # fmt: skip
+    text = "Cholera spread in the Central Plateau."
+    found = find_places(make_doc(text, [("Central Plateau", "LOC")]), gazetteer=gaz)
+    assert [(p.text, p.country) for p in found] == [("Central Plateau", None)]  # not Nigeria's

@@ -363,9 +363,41 @@ def _span_mention(
         name_end = end - 1 if hint else end
         candidates = _lookup(gazetteer, doc[start:name_end].text, strict=strict)
     if not candidates:
-        return None
+        return _region_of_area(doc, start, end, gazetteer, strict=strict)
     span = doc[start:end]
     return _Mention(span.start_char, span.end_char, span.text, candidates, "entity", hint=hint)
+
+
+def _region_of_area(
+    doc: Doc, start: int, end: int, gazetteer: Gazetteer, *, strict: bool
+) -> _Mention | None:
+    """Read a region the gazetteer lacks, named by direction within an area, as the area.
+
+    "Far North Queensland" in an article that names Queensland on its own is in Queensland: the
+    state or country is the place (no town: "North Hinton" is not Hinton; and "the Central
+    Plateau" of Haiti is not Plateau State, Nigeria, nor "South Coast" the Coast Region).
+    """
+    inner = start
+    while inner < end - 1 and doc[inner].lower_ in DIRECTIONS and doc[inner].text[:1].isupper():
+        inner += 1
+    if inner == start:
+        return None
+    if not _named_alone(doc.text, doc[inner:end].text):
+        return None
+    mention = _span_mention(doc, inner, end, gazetteer, strict=strict)
+    if mention is None:
+        return None
+    mention.candidates = [c for c in mention.candidates if c.feature in ("admin1", "country")]
+    return mention if mention.candidates else None
+
+
+def _named_alone(text: str, name: str) -> bool:
+    """Say whether ``text`` names ``name`` once without a direction word before it."""
+    for found in re.finditer(rf"\b{re.escape(name)}\b", text):
+        before = text[max(0, found.start() - 12) : found.start()].split()
+        if not before or before[-1].lower() not in DIRECTIONS:
+            return True
+    return False
 
 
 def _lookup(gazetteer: Gazetteer, text: str, *, strict: bool) -> list[GazEntry]:
