@@ -540,3 +540,11 @@ def test_a_region_by_direction_is_its_area_when_the_article_names_the_area(
     text = "Cholera spread in the Central Plateau."
     found = find_places(make_doc(text, [("Central Plateau", "LOC")]), gazetteer=gaz)
     assert [(p.text, p.country) for p in found] == [("Central Plateau", None)]  # not Nigeria's
+
+
+def test_a_dateline_names_its_state_with_or_without_the_full_stop(gazetteer: Gazetteer) -> None:
+    for text in ("SPRINGFIELD, Mo (KY3) -- Storms hit.", "SPRINGFIELD, Mo. (KY3) -- Storms hit."):
+        found = find_places(make_doc(text), gazetteer=gazetteer)
+        assert [(p.text, p.admin1, p.feature) for p in found] == [
+            ("SPRINGFIELD", "Missouri", "city"), (text.split()[1], "Missouri", "admin1"),
+        ], text  # fmt: skip

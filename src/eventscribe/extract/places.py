@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from eventscribe.extract.states import standalone_state, state_after
+from eventscribe.extract.states import dateline_state, standalone_state, state_after
 from eventscribe.gazetteer import GazEntry, Gazetteer, fold_name, prior
 from eventscribe.parse import doc_text
 from eventscribe.records import Place, Precision
@@ -630,7 +630,11 @@ def _dateline_mentions(text: str, gazetteer: Gazetteer) -> list[_Mention]:
         return []
     found = []
     for group in ("place", "region"):
-        if match[group] and (candidates := gazetteer.candidates(match[group])):
+        candidates = gazetteer.candidates(match[group]) if match[group] else []
+        if group == "region" and match[group] and (state := dateline_state(match[group])):
+            name, country = state
+            candidates = [c for c in gazetteer.candidates(name) if _is_state(c, name, country)]
+        if candidates:
             found.append(
                 _Mention(match.start(group), match.end(group), match[group], candidates, "dateline")
             )
