@@ -435,3 +435,116 @@ def test_a_cued_small_town_counts_in_a_state_the_article_names(tmp_path: Path) -
     assert found[-1] == ("Hico", "Hico", "USA", "city")
     text = "Police said the crash happened near Hico."
     assert find_places(make_doc(text, [("Hico", "ORG")]), gazetteer=gaz) == []
+
+
+def test_a_county_contains_only_the_towns_of_its_own_state(tmp_path: Path) -> None:
+    def county(state: str, lat: float, lon: float, pop: int) -> GazRow:
+        return GazRow(entry=entry("Adair County", "admin2", "USA", lat, lon, admin1=state,
+                                  admin2="Adair County", population=pop))  # fmt: skip
+
+    kentucky = GazRow(entry=entry("Kentucky", "admin1", "USA", 37.5, -85.0, admin1="Kentucky",
+                                  population=4_500_000))  # fmt: skip
+    columbia = GazRow(entry=entry("Columbia", "city", "USA", 37.1, -85.3, admin1="Kentucky",
+                                  admin2="Adair County", population=4_400))  # fmt: skip
+    path = tmp_path / "g.sqlite"
+    rows = [*ROWS, kentucky, columbia, county("Missouri", 40.2, -92.6, 25_000),
+            county("Kentucky", 37.1, -85.3, 19_000)]  # fmt: skip
+    write_index(path, rows)
+    text = "A man from Columbia was shot in Adair County, police said."
+    ents = [("Columbia", "GPE"), ("Adair County", "GPE")]
+    found = find_places(make_doc(text, ents), gazetteer=open_gazetteer(path))
+    # Columbia's Adair County is Kentucky's; the bigger Missouri namesake does not contain it
+    assert [(p.text, p.admin1) for p in found] == [
+        ("Columbia", "Kentucky"), ("Adair County", "Kentucky"),
+    ]  # fmt: skip
+
+
+def test_a_county_namesake_follows_the_state_the_article_is_about(tmp_path: Path) -> None:
+    def county(name: str, state: str, lat: float, lon: float, pop: int) -> GazRow:
+        return GazRow(entry=entry(name, "admin2", "USA", lat, lon, admin1=state,
+                                  admin2=name, population=pop))  # fmt: skip
+
+    iowa = GazRow(entry=entry("Iowa", "admin1", "USA", 42.0, -93.5, admin1="Iowa",
+                              population=3_100_000))  # fmt: skip
+    rows = [*ROWS, iowa, county("Dallas County", "Texas", 32.8, -96.8, 2_600_000),
+            county("Dallas County", "Iowa", 41.7, -94.0, 66_000),
+            county("Plymouth County", "Iowa", 42.7, -96.2, 25_000),
+            county("Black Hawk County", "Iowa", 42.5, -92.3, 131_000)]  # fmt: skip
+    path = tmp_path / "g.sqlite"
+    write_index(path, rows)
+    text = "Deputies in Plymouth County, Black Hawk County and Dallas County searched farms."
+    ents = [("Plymouth County", "GPE"), ("Black Hawk County", "GPE"), ("Dallas County", "GPE")]
+    found = find_places(make_doc(text, ents), gazetteer=open_gazetteer(path))
+    assert [(p.text, p.admin1) for p in found][-1] == ("Dallas County", "Iowa")
+    # alone, the bigger namesake wins
+    alone = find_places(make_doc("Deputies in Dallas County searched farms.",
+                                 [("Dallas County", "GPE")]), gazetteer=open_gazetteer(path))  # fmt: skip
+    assert alone[0].admin1 == "Texas"
+
+
+def test_where_someone_lives_is_a_place_cue(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite"
+    write_index(path, [*ROWS, city("Waterloo", "USA", 42.49, -92.34, 68_000, "Iowa")])
+    text = "Paul Block, 49, of Waterloo was held. A friend of Waterloo Smith spoke."
+    ents = [("Paul Block", "PERSON"), ("Waterloo", "PERSON"), ("Waterloo Smith", "PERSON")]
+    found = find_places(make_doc(text, ents), gazetteer=open_gazetteer(path))
+    assert [(p.text, p.start) for p in found] == [("Waterloo", text.index("Waterloo"))]
+
+
+def test_long_organisation_names_still_name_their_place(gazetteer: Gazetteer) -> None:
+    text = (
+        "Officers of the Missouri Department of Fish and Wildlife Game Unit came. "
+        "A University of Missouri Extension ag specialist spoke."
+    )
+    ents = [("the Missouri Department of Fish and Wildlife Game Unit", "ORG"),
+            ("University of Missouri Extension", "ORG")]  # fmt: skip
+    found = find_places(make_doc(text, ents), gazetteer=gazetteer)
+    assert [(p.text, p.feature) for p in found] == [("Missouri", "admin1"), ("Missouri", "admin1")]
+
+
+def test_a_demonym_takes_the_point_fitted_for_demonyms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    canada = GazRow(entry=entry("Canada", "country", "CAN", 60.0, -95.0, geonames_id=6251999,
+                                population=37_000_000), codes=("CA", "CAN"),
+                    demonyms=("Canadian",))  # fmt: skip
+    path = tmp_path / "g.sqlite"
+    write_index(path, [*ROWS, canada])
+    monkeypatch.setattr(places_module, "demonym_points", lambda: {6251999: (60.1, -113.6)})
+    text = "Canada said the Canadian team won."
+    found = find_places(make_doc(text, [("Canada", "GPE")]), gazetteer=open_gazetteer(path))
+    assert [(p.text, p.lat, p.lon) for p in found] == [
+        ("Canada", 60.0, -95.0), ("Canadian", 60.1, -113.6),
+    ]  # fmt: skip
+
+
+def test_the_shipped_demonym_points_are_read() -> None:
+    lat, lon = places_module.demonym_points()[6251999]  # Canada, fitted on "Canadian"
+    assert (round(lat), round(lon)) == (60, -114)
+
+
+def test_a_region_by_direction_is_its_area_when_the_article_names_the_area(
+    tmp_path: Path,
+) -> None:
+    rows = [*ROWS, admin1("Queensland", "AUS", -22.0, 144.0, 5_000_000),
+            admin1("Plateau", "NGA", 9.2, 9.5, 3_200_000)]  # fmt: skip
+    path = tmp_path / "g.sqlite"
+    write_index(path, rows)
+    gaz = open_gazetteer(path)
+    text = "Queensland police said crime rose in Far North Queensland."
+    found = find_places(make_doc(text, [("Queensland", "GPE"), ("Far North Queensland", "LOC")]),
+                        gazetteer=gaz)  # fmt: skip
+    assert [(p.text, p.start, p.feature) for p in found] == [
+        ("Queensland", 0, "admin1"), ("Queensland", text.rindex("Queensland"), "admin1"),
+    ]  # fmt: skip
+    text = "Cholera spread in the Central Plateau."
+    found = find_places(make_doc(text, [("Central Plateau", "LOC")]), gazetteer=gaz)
+    assert [(p.text, p.country) for p in found] == [("Central Plateau", None)]  # not Nigeria's
+
+
+def test_a_dateline_names_its_state_with_or_without_the_full_stop(gazetteer: Gazetteer) -> None:
+    for text in ("SPRINGFIELD, Mo (KY3) -- Storms hit.", "SPRINGFIELD, Mo. (KY3) -- Storms hit."):
+        found = find_places(make_doc(text), gazetteer=gazetteer)
+        assert [(p.text, p.admin1, p.feature) for p in found] == [
+            ("SPRINGFIELD", "Missouri", "city"), (text.split()[1], "Missouri", "admin1"),
+        ], text  # fmt: skip

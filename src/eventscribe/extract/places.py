@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from eventscribe.extract.states import standalone_state, state_after
+from eventscribe.extract.states import dateline_state, standalone_state, state_after
 from eventscribe.gazetteer import GazEntry, Gazetteer, fold_name, prior
 from eventscribe.parse import doc_ents, doc_text
 from eventscribe.records import Place, Precision
@@ -37,6 +37,9 @@ PLACE_LABELS = frozenset({"GPE", "LOC"})
 # Entities a demonym may sit inside and still name its country ("the Iranian regime" as ORG).
 DEMONYM_HOSTS = frozenset({"", "NORP", "ORG", "GPE", "LOC"})
 MAX_PLACE_TOKENS = 6  # longer "places" are breadcrumbs and headlines run together
+# An organisation's name runs longer than a place's ("the Kentucky Department of Fish and
+# Wildlife"); only its leading, "of" and last-word runs are read.
+MAX_ORG_TOKENS = 10
 TYPE_WORDS = {
     "province": "admin1", "state": "admin1", "region": "admin1", "governorate": "admin1",
     "oblast": "admin1", "prefecture": "admin1", "district": "admin2", "county": "admin2",
@@ -360,9 +363,41 @@ def _span_mention(
         name_end = end - 1 if hint else end
         candidates = _lookup(gazetteer, doc[start:name_end].text, strict=strict)
     if not candidates:
-        return None
+        return _region_of_area(doc, start, end, gazetteer, strict=strict)
     span = doc[start:end]
     return _Mention(span.start_char, span.end_char, span.text, candidates, "entity", hint=hint)
+
+
+def _region_of_area(
+    doc: Doc, start: int, end: int, gazetteer: Gazetteer, *, strict: bool
+) -> _Mention | None:
+    """Read a region the gazetteer lacks, named by direction within an area, as the area.
+
+    "Far North Queensland" in an article that names Queensland on its own is in Queensland: the
+    state or country is the place (no town: "North Hinton" is not Hinton; and "the Central
+    Plateau" of Haiti is not Plateau State, Nigeria, nor "South Coast" the Coast Region).
+    """
+    inner = start
+    while inner < end - 1 and doc[inner].lower_ in DIRECTIONS and doc[inner].text[:1].isupper():
+        inner += 1
+    if inner == start:
+        return None
+    if not _named_alone(doc.text, doc[inner:end].text):
+        return None
+    mention = _span_mention(doc, inner, end, gazetteer, strict=strict)
+    if mention is None:
+        return None
+    mention.candidates = [c for c in mention.candidates if c.feature in ("admin1", "country")]
+    return mention if mention.candidates else None
+
+
+def _named_alone(text: str, name: str) -> bool:
+    """Say whether ``text`` names ``name`` once without a direction word before it."""
+    for found in re.finditer(rf"\b{re.escape(name)}\b", text):
+        before = text[max(0, found.start() - 12) : found.start()].split()
+        if not before or before[-1].lower() not in DIRECTIONS:
+            return True
+    return False
 
 
 def _lookup(gazetteer: Gazetteer, text: str, *, strict: bool) -> list[GazEntry]:
@@ -465,6 +500,8 @@ def _has_cue(doc: Doc, start: int, kept: Sequence[_Mention]) -> bool:
         return True
     if before == "of" and start > 1 and doc[start - 2].lower_ in OF_PLACE_NOUNS:
         return True
+    if before == "of" and start > 1 and doc[start - 2].lower_ in (",", "outside"):
+        return True  # where someone lives: "William Goble, 26, of Edmonton", "outside of Waterloo"
     if before in ("and", "or", ",") and start > 1:
         previous_end = doc[start - 2].idx + len(doc[start - 2].text)
         return any(m.end == previous_end for m in kept)
@@ -508,7 +545,7 @@ def _organisation_mentions(
     named = {(m.key, c.name, c.country, c.feature) for m in found for c in m.candidates}
     mentions: list[_Mention] = []
     for ent in doc_ents(doc):
-        if ent.label_ != "ORG" or len(ent) > MAX_PLACE_TOKENS:
+        if ent.label_ != "ORG" or len(ent) > MAX_ORG_TOKENS or "\n" in ent.text:
             continue
         for start, end, edge in _org_place_spans(ent):
             mention = _span_mention(doc, start, end, gazetteer, strict=True)
@@ -554,6 +591,11 @@ def _org_place_spans(ent: Span) -> Iterator[tuple[int, int, str]]:
         after = token.i + 1
         if after + 1 < ent.end and doc[after].lower_ == "of":
             yield after + 1, ent.end, "word"
+            end = after + 1
+            while end < ent.end and _is_org_name_word(doc[end].text):
+                end += 1
+            for stop in range(end - 1, after + 1, -1):  # "University of Missouri Extension"
+                yield after + 1, stop, "word"
     first = ent.start + (doc[ent.start].lower_ == "the")
     run = first
     while run < ent.end and run - first < 3 and _is_org_name_word(doc[run].text):
@@ -588,7 +630,11 @@ def _dateline_mentions(text: str, gazetteer: Gazetteer) -> list[_Mention]:
         return []
     found = []
     for group in ("place", "region"):
-        if match[group] and (candidates := gazetteer.candidates(match[group])):
+        candidates = gazetteer.candidates(match[group]) if match[group] else []
+        if group == "region" and match[group] and (state := dateline_state(match[group])):
+            name, country = state
+            candidates = [c for c in gazetteer.candidates(name) if _is_state(c, name, country)]
+        if candidates:
             found.append(
                 _Mention(match.start(group), match.end(group), match[group], candidates, "dateline")
             )
@@ -696,7 +742,14 @@ def _inside(place: GazEntry, area: GazEntry) -> bool:
         return True
     if area.feature == "admin1":
         return place.feature != "admin1" and _same(place.admin1, area.name)
-    return area.feature == "admin2" and place.feature == "city" and _same(place.admin2, area.name)
+    # A county is named only within its state: Columbia, Kentucky is in Adair County, Kentucky,
+    # not in Adair County, Missouri.
+    return (
+        area.feature == "admin2"
+        and place.feature == "city"
+        and _same(place.admin2, area.name)
+        and _same(place.admin1, area.admin1)
+    )
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -726,9 +779,9 @@ def _resolve(mentions: Sequence[_Mention], weights: Sequence[float]) -> None:
 # it started from ("Fars province": +3 for the admin1, -2 for the town).
 RANKER_FEATURES = (
     "prior", "type_word_fits", "type_word_misfits", "division_of_big_city", "context",
-    "qualifier", "containment", "near", "far",
+    "qualifier", "containment", "state_context", "near", "far",
 )  # fmt: skip
-HAND_WEIGHTS = (1.0, 3.0, -2.0, -2.5, 1.0, 1.0, 1.0, 0.0, 0.0)
+HAND_WEIGHTS = (1.0, 3.0, -2.0, -2.5, 1.0, 1.0, 1.0, 2.0, 0.0, 0.0)
 NEAR_KM = 300.0  # "near" falls from 1 at the nearest other place to 0 at this distance
 FAR_KM = 2000.0  # farther than this from every other place the article names
 
@@ -759,7 +812,7 @@ def candidate_features(
     near, far = _proximity(c, m, mentions) if proximity else (0.0, 0.0)
     return (
         prior(c), *_hint_features(c, m), _context_score(c, m, evidence), _qualifier_score(c, m),
-        _containment_score(c, m, mentions), near, far,
+        _containment_score(c, m, mentions), _state_context_score(c, m, mentions), near, far,
     )  # fmt: skip
 
 
@@ -856,12 +909,56 @@ def _containment_score(c: GazEntry, m: _Mention, mentions: Sequence[_Mention]) -
     return best
 
 
+def _state_context_score(c: GazEntry, m: _Mention, mentions: Sequence[_Mention]) -> float:
+    """Return the share of the article's other places in ``c``'s country that lie in its state.
+
+    A local report stays in its state: "Dallas County" in a report about Plymouth County,
+    Black Hawk County and Hinton, Iowa is Iowa's, not the bigger Texas one. Only counties: a
+    town's bigger namesake elsewhere is named often enough to be meant ("WASHINGTON" over a
+    report on Iowa is the capital), and only a county named as such ("Suárez" may be the town
+    or the Colombian municipality around it, in the same department).
+    """
+    if m.hint != "admin2" or c.feature != "admin2" or c.admin1 is None:
+        return 0.0
+    weights: dict[str, float] = defaultdict(float)
+    for other in mentions:
+        o = other.choice
+        if o is None or other.key == m.key or o.feature == "country" or o.country != c.country:
+            continue
+        if o.admin1 is not None:
+            weights[fold_name(o.admin1)] += EVIDENCE_WEIGHT[other.kind]
+    total = sum(weights.values())
+    return weights.get(fold_name(c.admin1), 0.0) / total if total else 0.0
+
+
+@functools.cache
+def demonym_points() -> dict[int, tuple[float, float]]:
+    """Return geonames id -> where annotators put a country named by its demonym.
+
+    A country's point is a convention (points.tsv); the coders who geocode a demonym
+    ("Canadian") at all keep to their own, so ``scripts/fit_place_points.py --demonyms`` fits
+    it apart, on demonym mentions of the tuning halves (resources/places/demonym_points.tsv).
+    """
+    path = resources.files("eventscribe").joinpath("resources/places/demonym_points.tsv")
+    if not path.is_file():
+        return {}
+    points = {}
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            gid, lat, lon, *_ = line.split("\t")
+            points[int(gid)] = (float(lat), float(lon))
+    return points
+
+
 def _to_place(m: _Mention) -> Place:
     c = m.choice
     assert c is not None
+    lat, lon = c.lat, c.lon
+    if m.kind == "demonym" and c.feature == "country" and c.geonames_id is not None:
+        lat, lon = demonym_points().get(c.geonames_id, (lat, lon))
     return Place(
         name=c.name, text=m.text, start=m.start, end=m.end, geonames_id=c.geonames_id,
-        lat=c.lat, lon=c.lon, admin1=c.admin1 if c.feature != "country" else None,
+        lat=lat, lon=lon, admin1=c.admin1 if c.feature != "country" else None,
         admin2=c.admin2, country=c.country or None, feature=c.feature,
         precision=PRECISIONS.get(c.feature), confidence=m.confidence,
     )  # fmt: skip

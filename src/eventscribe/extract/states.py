@@ -74,3 +74,13 @@ def standalone_state(text: str) -> tuple[str, str] | None:
     """
     found = _ADMIN1.get(text.strip())
     return found if found is not None and text.count(".") >= 2 else None
+
+
+def dateline_state(region: str) -> tuple[str, str] | None:
+    """Return (admin1 name, alpha-3) of the region slot of a dateline, dotted or not.
+
+    "EDMONTON, Ky (WBKO) --": in a dateline the slot after the town's comma is its state, so
+    the AP abbreviation without its full stop ("Ky", "Ill") names it too.
+    """
+    region = region.strip()
+    return _ADMIN1.get(region) or _ADMIN1.get(region + ".")
