@@ -146,6 +146,25 @@ def test_local_engine_forked_or_spawned_gives_the_in_process_findings(
     assert started == [start]
 
 
+def test_workers_forked_before_the_store_store_the_in_process_database(
+    corpus: list[Item], models: Models, tmp_path: Path
+) -> None:
+    """``run``'s path: the pool forks with the parent's models before the store is opened.
+
+    It runs before the Ray tests: a Ray client leaves threads in this process, and with other
+    threads running the engine rightly refuses to fork."""
+    paths = [tmp_path / f"{name}.db" for name in ("inproc", "forked")]
+    with open_store(paths[0]) as store:
+        expected = run_into(corpus, store=store, models=models, batch_size=BATCH)
+    assert local.can_fork(), "this test process runs threads: run would spawn"
+    with start_workers(settings=SETTINGS, workers=2) as pool, open_store(paths[1]) as store:
+        assert pool._mp_context.get_start_method() == "fork"  # type: ignore[attr-defined]
+        forked = run_into_parallel(corpus, store=store, settings=SETTINGS, workers=2,
+                                   batch_size=BATCH, pool=pool)  # fmt: skip
+    assert _outcome(forked) == _outcome(expected)
+    assert _dump(paths[1]) == _dump(paths[0])
+
+
 @pytest.mark.usefixtures("ray_cluster")
 def test_ray_engine_gives_the_in_process_findings(
     corpus: list[Item], in_process: list[tuple[str, str]]
@@ -189,22 +208,6 @@ def test_all_engines_store_identical_databases(
         assert _outcome(summary) == _outcome(expected)
     assert _dump(paths[1]) == _dump(paths[0])
     assert _dump(paths[2]) == _dump(paths[0])
-
-
-def test_workers_forked_before_the_store_store_the_in_process_database(
-    corpus: list[Item], models: Models, tmp_path: Path
-) -> None:
-    """``run``'s path: the pool forks with the parent's models before the store is opened."""
-    paths = [tmp_path / f"{name}.db" for name in ("inproc", "forked")]
-    with open_store(paths[0]) as store:
-        expected = run_into(corpus, store=store, models=models, batch_size=BATCH)
-    assert local.can_fork(), "this test process runs threads: run would spawn"
-    with start_workers(settings=SETTINGS, workers=2) as pool, open_store(paths[1]) as store:
-        assert pool._mp_context.get_start_method() == "fork"  # type: ignore[attr-defined]
-        forked = run_into_parallel(corpus, store=store, settings=SETTINGS, workers=2,
-                                   batch_size=BATCH, pool=pool)  # fmt: skip
-    assert _outcome(forked) == _outcome(expected)
-    assert _dump(paths[1]) == _dump(paths[0])
 
 
 def test_local_engine_skips_stored_articles(corpus: list[Item], tmp_path: Path) -> None:
