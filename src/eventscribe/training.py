@@ -7,7 +7,10 @@ hand; see its README). Measured on ``data/training/dev`` and, separately, on
 lexical features and its static MiniLM vector (``event_vectors.py``); real sentences weigh
 ``REAL_WEIGHT`` times a written one, since they are what the classifier must read. The whole
 system's out-of-fold figures on the real train half (grouped by document, each fold fitted by
-``fit`` as here) come from ``python bench/events_cv.py``: settings are chosen by those.
+``fit`` as here) come from ``python bench/events_cv.py``: settings are chosen by those. The
+per-class decision offsets the heads add to their scores are fitted afterwards, on those
+out-of-fold probabilities, by ``python bench/events_offsets.py --write PATH`` (a fresh file
+from here has none): run it after every retraining.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from eventscribe.extract.events.classifier import (
     pairings,
     save_classifier,
     sentence_features,
+    set_offsets,
     train_classifier,
 )
 from eventscribe.extract.events.judge import Leading, SentenceView, propose
@@ -75,6 +76,28 @@ def test_training_learns_and_the_file_round_trips(tmp_path: Path) -> None:
     probs = loaded.heads["plover"].probabilities(rows)
     assert loaded.heads["plover"].classes[int(np.argmax(probs))] == "ASSAULT"
     assert probs.sum() == pytest.approx(1.0)
+
+
+def test_decision_offsets_shift_the_scores_and_round_trip(tmp_path: Path) -> None:
+    features, labels = _toy()
+    classifier = train_classifier(features, labels, min_count=1, c=10.0)
+    rows = [classifier.vocabulary["w:bomb"]]
+    head = classifier.heads["plover"]
+    before = head.probabilities(rows)
+    set_offsets(classifier, {"plover": {NONE: 1.5}})
+    after = head.probabilities(rows)
+    none = head.classes.index(NONE)
+    assert after[none] > before[none]
+    assert after.sum() == pytest.approx(1.0)
+    path = tmp_path / "c.npz"
+    save_classifier(classifier, path)
+    loaded = load_classifier(path)
+    assert loaded.meta["offsets"] == {"plover": {NONE: 1.5}}
+    assert loaded.heads["plover"].probabilities(rows) == pytest.approx(after, abs=1e-3)
+    assert loaded.heads["acled"].offset is None
+    set_offsets(loaded, {})
+    assert "offsets" not in loaded.meta
+    assert loaded.heads["plover"].offset is None
 
 
 def test_a_broken_weights_file_is_a_model_error(tmp_path: Path) -> None:

@@ -92,12 +92,14 @@ def _norm(text: str, is_num: bool) -> str:
 @dataclass(slots=True)
 class Head:
     """One multinomial logistic regression: classes, sparse weights (features x classes), dense
-    weights (vector dims x classes, or None without sentence vectors), bias."""
+    weights (vector dims x classes, or None without sentence vectors), bias, and the decision
+    offsets (a log-prior per class fitted after training for macro-F1, see set_offsets)."""
 
     classes: list[str]
     weights: np.ndarray[Any, Any]
     bias: np.ndarray[Any, Any]
     dense: np.ndarray[Any, Any] | None = None
+    offset: np.ndarray[Any, Any] | None = None
 
     def probabilities(
         self, rows: Sequence[int], vector: np.ndarray[Any, Any] | None = None
@@ -106,6 +108,8 @@ class Head:
         scores = self.bias + (self.weights[list(rows)].sum(axis=0) if rows else 0.0)
         if self.dense is not None and vector is not None:
             scores = scores + vector @ self.dense
+        if self.offset is not None:
+            scores = scores + self.offset
         scores = np.asarray(scores, dtype=np.float64)
         scores -= scores.max()
         exp = np.exp(scores)
@@ -145,6 +149,27 @@ class EventClassifier:
             order = np.argsort(-probs, kind="stable")
             ranked[name] = [(head.classes[i], float(probs[i])) for i in order]
         return ranked
+
+
+def set_offsets(classifier: EventClassifier, offsets: Mapping[str, Mapping[str, float]]) -> None:
+    """Set each head's decision offsets ({head: {class: log-prior}}; a class left out gets 0),
+    kept in the classifier's meta so they are saved with it; empty offsets remove them."""
+    kept = {h: {c: float(v) for c, v in sorted(o.items()) if v} for h, o in offsets.items()}
+    kept = {h: o for h, o in kept.items() if o}
+    if kept:
+        classifier.meta["offsets"] = kept
+    else:
+        classifier.meta.pop("offsets", None)
+    _apply_offsets(classifier)
+
+
+def _apply_offsets(classifier: EventClassifier) -> None:
+    offsets = classifier.meta.get("offsets", {})
+    for name, head in classifier.heads.items():
+        given = offsets.get(name)
+        head.offset = (
+            np.array([given.get(c, 0.0) for c in head.classes], dtype=np.float32) if given else None
+        )
 
 
 def save_classifier(classifier: EventClassifier, path: Path) -> None:
@@ -205,7 +230,9 @@ def _from_arrays(data: Any) -> EventClassifier:
         )
         for name in HEADS
     }
-    return EventClassifier(vocabulary=vocabulary, heads=heads, meta=meta)
+    classifier = EventClassifier(vocabulary=vocabulary, heads=heads, meta=meta)
+    _apply_offsets(classifier)
+    return classifier
 
 
 @dataclass(slots=True, frozen=True)
