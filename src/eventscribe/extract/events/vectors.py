@@ -9,7 +9,7 @@ The table is packaged (``resources/event-vectors.npz``) and rebuilt by ``eventsc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,9 @@ class StaticEmbedder:
     tokenizer: WordPiece
     table: Array  # pieces x dims, float32
     meta: dict[str, Any]
+    # whitespace-free chunk -> its piece ids: news repeats its words, and tokenizing a chunk
+    # (normalise, split punctuation, WordPiece) alone gives the same ids as inside the text
+    _chunk_ids: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     @property
     def dims(self) -> int:
@@ -38,14 +41,25 @@ class StaticEmbedder:
 
     def embed(self, text: str) -> Array:
         """Return the normalised mean vector of a text's pieces (zeros for an empty text)."""
-        tok = self.tokenizer
-        ids = [i for w in tok.words(text) for i in tok.pieces(w)]
+        ids = [i for chunk in text.split() for i in self._ids(chunk)]
         if not ids:
             return np.zeros(self.dims, dtype=np.float32)
         mean = self.table[ids].mean(axis=0)
         norm = float(np.linalg.norm(mean))
         result: Array = mean / norm if norm > 0 else mean
         return result
+
+    def _ids(self, chunk: str) -> list[int]:
+        ids = self._chunk_ids.get(chunk)
+        if ids is None:
+            if len(self._chunk_ids) >= _MAX_CACHED:
+                self._chunk_ids.clear()  # bounded memory on any corpus
+            tok = self.tokenizer
+            ids = self._chunk_ids[chunk] = [i for w in tok.words(chunk) for i in tok.pieces(w)]
+        return ids
+
+
+_MAX_CACHED = 200_000
 
 
 def save_embedder(pieces: list[str], table: Array, scales: Array, path: Path, **meta: Any) -> None:
