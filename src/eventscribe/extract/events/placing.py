@@ -53,8 +53,10 @@ __all__ = [
     "PlaceOption",
     "PlacePicker",
     "default_place_picker",
+    "in_segment",
     "load_place_picker",
     "locate",
+    "owning_anchor",
     "place_options",
     "said_of",
 ]
@@ -179,7 +181,7 @@ def place_options(d: Draft, index: ArticleIndex, anchors: set[int]) -> list[Plac
     """Return "no place" and each place of the draft's segment it may have happened at."""
     anchor, seg = d.anchor, d.segment
     pairs = [*index.places, *((r.place, r.root) for r in index.recovered)]
-    found = [(p, r) for p, r in pairs if _in_seg(r, seg) and not speaker_place(r, anchor)]
+    found = [(p, r) for p, r in pairs if in_segment(r, seg) and not speaker_place(r, anchor)]
     if d.type in tx.STATEMENT_TYPES or d.type == "SANCTION" or d.anaphoric:
         # "said in Paris"; "these protests, like the uprising that began in Mashhad": a
         # statement is where it was said, an event told before keeps the place it was told at
@@ -271,7 +273,7 @@ def _features(place: Place, root: Token, c: _Context, group: str) -> dict[str, f
     f["country_alias"] = float(place.feature == "country" and alias and not f["demonym"])
     f["title_place"] = float(not _is_whole_entity(root, place) and is_title_place(root))
     f["agent"] = float(root.dep_ in ("nsubj", "nsubjpass") or root.head.dep_ == "agent")
-    owner = _owner(root, c.anchors)
+    owner = owning_anchor(root, c.anchors)
     key = "owner_free" if owner is None else "owner_mine" if owner == anchor.i else "owner_other"
     f[key] = 1.0
     doc = root.doc
@@ -367,11 +369,12 @@ def _in_dateline(root: Token, anchor: Token) -> bool:
     return False
 
 
-def _in_seg(tok: Token, seg: Segment) -> bool:
+def in_segment(tok: Token, seg: Segment) -> bool:
+    """Tell whether a token lies in a segment."""
     return seg.span.start <= tok.i < seg.span.end
 
 
-def _owner(tok: Token, anchors: set[int]) -> int | None:
+def owning_anchor(tok: Token, anchors: set[int]) -> int | None:
     """Return the nearest trigger anchor above a token in the parse, if any."""
     for anc in tok.ancestors:
         if anc.i in anchors:

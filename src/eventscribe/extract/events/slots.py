@@ -29,7 +29,13 @@ from eventscribe.extract.events.args import (
 )
 from eventscribe.extract.events.domain import sentence_veto
 from eventscribe.extract.events.drafts import Draft
-from eventscribe.extract.events.placing import PlaceChooser, default_place_picker, locate
+from eventscribe.extract.events.placing import (
+    PlaceChooser,
+    default_place_picker,
+    in_segment,
+    locate,
+    owning_anchor,
+)
 from eventscribe.extract.events.triggers import Segment
 from eventscribe.records import Actor, Count, Place
 
@@ -105,8 +111,14 @@ def _retype_crowd_violence(d: Draft) -> None:
 def _owned(
     d: Draft, items: Sequence[tuple[DateMention, Token]], anchors: set[int], seg: Segment
 ) -> DateValue | None:
-    mine = [m for m, root in items if _in_seg(root, seg) and _owner(root, anchors) == d.anchor.i]
-    free = [m for m, root in items if _in_seg(root, seg) and _owner(root, anchors) is None]
+    mine = [
+        m
+        for m, root in items
+        if in_segment(root, seg) and owning_anchor(root, anchors) == d.anchor.i
+    ]
+    free = [
+        m for m, root in items if in_segment(root, seg) and owning_anchor(root, anchors) is None
+    ]
     for mention in mine + free:
         if mention.value is not None:
             return mention.value
@@ -118,23 +130,11 @@ def _own_date(
 ) -> DateValue | None:
     """Return a date said of the anchor itself: "the protests began last week" (not "after")."""
     for mention, root in items:
-        if mention.value is None or not _in_seg(root, seg):
+        if mention.value is None or not in_segment(root, seg):
             continue
         gov = root.head.head if root.dep_ == "pobj" else root.head
         if anchor in root.ancestors or (gov == anchor.head and anchor.dep_.startswith("nsubj")):
             return mention.value
-    return None
-
-
-def _in_seg(tok: Token, seg: Segment) -> bool:
-    return seg.span.start <= tok.i < seg.span.end
-
-
-def _owner(tok: Token, anchors: set[int]) -> int | None:
-    """Return the nearest trigger anchor above a token in the parse, if any."""
-    for anc in tok.ancestors:
-        if anc.i in anchors:
-            return anc.i
     return None
 
 
@@ -166,13 +166,13 @@ def split_places(d: Draft, seg: Segment, index: ArticleIndex) -> list[Draft]:
     """Give "rallies were held in Thessaloniki, Patras and Heraklion" one event per place."""
     if d.type not in ("PROTEST", "ASSAULT") or not d.own_place:
         return [d]
-    roots = [r for p, r in index.places if p is d.location and _in_seg(r, seg)]
+    roots = [r for p, r in index.places if p is d.location and in_segment(r, seg)]
     if not roots:
         return [d]
     others = [
         p
         for p, r in index.places
-        if _in_seg(r, seg) and r in roots[0].conjuncts and p.feature is not None
+        if in_segment(r, seg) and r in roots[0].conjuncts and p.feature is not None
     ]  # a place the gazetteer lacks does not make an event of its own
     return [d] + [replace(d, location=p, counts=dict(d.counts)) for p in others]
 
