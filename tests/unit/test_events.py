@@ -21,26 +21,7 @@ from eventscribe.extract.events.stage import (
     split_segments,
 )
 from eventscribe.records import PLOVER_TYPES, Actor, Count, Event, Place, Quote, make_event_id
-
-VOCAB = spacy.blank("en").vocab
-
-# word, lemma, pos, dep, head index (absolute), entity IOB
-Row = tuple[str, str, str, str, int, str]
-
-
-def _doc(rows: list[Row], *, starts: tuple[int, ...] = (0,)) -> Doc:
-    return Doc(
-        VOCAB,
-        words=[r[0] for r in rows],
-        spaces=[i + 1 < len(rows) and rows[i + 1][2] != "PUNCT" for i in range(len(rows))],
-        lemmas=[r[1] for r in rows],
-        pos=[r[2] for r in rows],
-        deps=[r[3] for r in rows],
-        heads=[r[4] for r in rows],
-        ents=[r[5] for r in rows],
-        sent_starts=[i in starts for i in range(len(rows))],
-    )
-
+from parses import Row, built_doc
 
 ARREST: list[Row] = [
     ("Police", "police", "NOUN", "nsubj", 1, "O"),
@@ -124,7 +105,7 @@ def test_missing_lexicon_file_is_a_model_error(tmp_path: Path) -> None:
 
 
 def test_longest_phrase_wins(lexicon: Lexicon) -> None:
-    doc = _doc(
+    doc = built_doc(
         [
             ("Workers", "worker", "NOUN", "nsubj", 1, "O"),
             ("went", "go", "VERB", "ROOT", 1, "O"),
@@ -138,7 +119,7 @@ def test_longest_phrase_wins(lexicon: Lexicon) -> None:
 
 
 def test_arrest_with_roles_place_and_acled(lexicon: Lexicon) -> None:
-    doc = _doc(ARREST)
+    doc = built_doc(ARREST)
     events = _extract(
         doc,
         lexicon,
@@ -160,7 +141,7 @@ def test_arrest_with_roles_place_and_acled(lexicon: Lexicon) -> None:
 
 
 def test_negated_event_is_kept_with_context_and_lower_confidence(lexicon: Lexicon) -> None:
-    doc, neg = _doc(ARREST), _doc(NOT_ARREST)
+    doc, neg = built_doc(ARREST), built_doc(NOT_ARREST)
     plain = _extract(doc, lexicon, actors=[_actor(doc, 0, "police")])[0]
     negated = _extract(neg, lexicon, actors=[_actor(neg, 0, "police")])[0]
     assert plain.contexts == [] and negated.contexts == ["negated"]
@@ -169,7 +150,7 @@ def test_negated_event_is_kept_with_context_and_lower_confidence(lexicon: Lexico
 
 
 def test_fallback_place_for_physical_events_only(lexicon: Lexicon) -> None:
-    doc = _doc(
+    doc = built_doc(
         [
             ("Police", "police", "NOUN", "nsubj", 1, "O"),
             ("praised", "praise", "VERB", "ROOT", 1, "O"),
@@ -178,7 +159,7 @@ def test_fallback_place_for_physical_events_only(lexicon: Lexicon) -> None:
     )
     focus = Place(name="Cairo", text="Cairo", start=0, end=0, precision="city")
     assert _extract(doc, lexicon, fallback_place=focus)[0].location is None
-    arrest = _doc(NOT_ARREST)
+    arrest = built_doc(NOT_ARREST)
     located = _extract(arrest, lexicon, fallback_place=focus)[0].location
     # the fallback keeps the focus place's name and precision, but no span in this sentence
     assert located is not None and (located.name, located.precision) == ("Cairo", "city")
@@ -186,7 +167,7 @@ def test_fallback_place_for_physical_events_only(lexicon: Lexicon) -> None:
 
 
 def test_quote_speaker_claims_the_event(lexicon: Lexicon) -> None:
-    doc = _doc(ARREST)
+    doc = built_doc(ARREST)
     speaker = Actor(name="Amnesty", text="Amnesty", start=0, end=0)
     quote = Quote(text=doc.text, start=0, end=len(doc.text), kind="direct", speaker=speaker)
     event = _extract(doc, lexicon, quotes=[quote])[0]
@@ -194,7 +175,7 @@ def test_quote_speaker_claims_the_event(lexicon: Lexicon) -> None:
 
 
 def test_counts_and_dates_attach_by_offsets(lexicon: Lexicon) -> None:
-    doc = _doc(ARREST)
+    doc = built_doc(ARREST)
     count = CountMention(category="arrests", count=Count(value=12, text="12"), start=10, end=20)
     date = DateMention(
         text="x", start=21, end=25, value=DateValue(date="2024-03-09", precision="day")
@@ -205,7 +186,7 @@ def test_counts_and_dates_attach_by_offsets(lexicon: Lexicon) -> None:
 
 
 def test_old_date_makes_an_event_historical(lexicon: Lexicon) -> None:
-    doc = _doc(ARREST)
+    doc = built_doc(ARREST)
     date = DateMention(
         text="x", start=21, end=25, value=DateValue(date="2023-01-01", precision="month")
     )
@@ -213,7 +194,7 @@ def test_old_date_makes_an_event_historical(lexicon: Lexicon) -> None:
 
 
 def test_future_with_will(lexicon: Lexicon) -> None:
-    doc = _doc(
+    doc = built_doc(
         [
             ("Unions", "union", "NOUN", "nsubj", 2, "O"),
             ("will", "will", "AUX", "aux", 2, "O"),
@@ -225,7 +206,7 @@ def test_future_with_will(lexicon: Lexicon) -> None:
 
 
 def test_threat_swallows_the_threatened_strike(lexicon: Lexicon) -> None:
-    doc = _doc(
+    doc = built_doc(
         [
             ("Workers", "worker", "NOUN", "nsubj", 1, "O"),
             ("threatened", "threaten", "VERB", "ROOT", 1, "O"),
@@ -237,7 +218,7 @@ def test_threat_swallows_the_threatened_strike(lexicon: Lexicon) -> None:
 
 
 def test_crowd_attacking_property_is_a_riot(lexicon: Lexicon) -> None:
-    doc = _doc(
+    doc = built_doc(
         [
             ("Protesters", "protester", "NOUN", "nsubj", 1, "O"),
             ("attacked", "attack", "VERB", "ROOT", 1, "O"),
@@ -251,7 +232,7 @@ def test_crowd_attacking_property_is_a_riot(lexicon: Lexicon) -> None:
 
 
 def test_force_on_protesters_escalates_the_protest(lexicon: Lexicon) -> None:
-    doc = _doc(
+    doc = built_doc(
         [
             ("Troops", "troop", "NOUN", "nsubj", 1, "O"),
             ("shot", "shoot", "VERB", "ROOT", 1, "O"),
@@ -279,7 +260,7 @@ def test_bullet_list_items_each_get_the_intro_statement(lexicon: Lexicon) -> Non
         ("•", "•", "PUNCT", "punct", 12, "O"),
         ("Bob", "Bob", "PROPN", "appos", 5, "B-PERSON"),
     ]
-    doc = _doc(rows)
+    doc = built_doc(rows)
     segments = split_segments(doc)
     assert [s.span.text for s in segments] == [doc[:7].text, "Ann", "Bob"]
     assert [s.bullet for s in segments] == [False, True, True]
@@ -297,7 +278,7 @@ def test_bullet_list_items_each_get_the_intro_statement(lexicon: Lexicon) -> Non
 
 
 def test_sports_sentence_scores_low(lexicon: Lexicon) -> None:
-    doc = _doc(
+    doc = built_doc(
         [
             ("The", "the", "DET", "det", 1, "O"),
             ("striker", "striker", "NOUN", "nsubj", 2, "O"),
@@ -346,7 +327,7 @@ def test_escalation_prefers_the_most_severe() -> None:
 def test_the_sentence_country_beats_the_article_focus_place(lexicon: Lexicon) -> None:
     # The location is the place the sentence names, with its span; the focus city of the
     # article is only the fallback when the sentence names none.
-    doc = _doc(ARREST)
+    doc = built_doc(ARREST)
     country = Place(
         name="Egypt",
         text="Cairo",

@@ -7,30 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-import spacy
 from spacy.tokens import Doc
 
 from eventscribe.errors import ModelError
 from eventscribe.extract.events.placing import FEATURES, load_place_picker
 from eventscribe.extract.events.stage import Lexicon, extract_events, load_lexicon
 from eventscribe.records import Event, Place
-
-VOCAB = spacy.blank("en").vocab
-Row = tuple[str, str, str, str, int, str]  # word, lemma, pos, dep, head, entity IOB
-
-
-def _doc(rows: list[Row]) -> Doc:
-    return Doc(
-        VOCAB,
-        words=[r[0] for r in rows],
-        spaces=[i + 1 < len(rows) and rows[i + 1][2] != "PUNCT" for i in range(len(rows))],
-        lemmas=[r[1] for r in rows],
-        pos=[r[2] for r in rows],
-        deps=[r[3] for r in rows],
-        heads=[r[4] for r in rows],
-        ents=[r[5] for r in rows],
-        sent_starts=[i == 0 for i in range(len(rows))],
-    )
+from parses import Row, built_doc
 
 
 def _place(doc: Doc, i: int, name: str, *, feature: str = "city") -> Place:
@@ -87,7 +70,7 @@ TWO_EVENTS: list[Row] = [
 
 
 def test_two_events_of_one_sentence_each_take_their_own_place(lexicon: Lexicon) -> None:
-    doc = _doc(TWO_EVENTS)
+    doc = built_doc(TWO_EVENTS)
     events = _extract(doc, lexicon, [_place(doc, 4, "Cairo"), _place(doc, 11, "Giza")])
     where = {e.type: (e.location.name, e.location.start) for e in events if e.location}
     assert where == {"COERCE": ("Cairo", doc[4].idx), "ASSAULT": ("Giza", doc[11].idx)}
@@ -96,7 +79,7 @@ def test_two_events_of_one_sentence_each_take_their_own_place(lexicon: Lexicon) 
 def test_a_demonym_is_not_the_place_so_the_focus_place_comes_without_a_span(
     lexicon: Lexicon,
 ) -> None:
-    doc = _doc(
+    doc = built_doc(
         [
             ("Russian", "russian", "ADJ", "amod", 1, "B-NORP"),
             ("troops", "troop", "NOUN", "nsubj", 2, "O"),
@@ -111,7 +94,7 @@ def test_a_demonym_is_not_the_place_so_the_focus_place_comes_without_a_span(
 
 
 def test_where_an_official_speaker_sits_is_never_the_events_place(lexicon: Lexicon) -> None:
-    doc = _doc(
+    doc = built_doc(
         [
             ("A", "a", "DET", "det", 1, "O"),
             ("spokesman", "spokesman", "NOUN", "nsubj", 4, "O"),

@@ -5,30 +5,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-import spacy
 from spacy.tokens import Doc
 
 from eventscribe.extract.events.recovering import recover_places
 from eventscribe.extract.events.stage import Lexicon, extract_events, load_lexicon
 from eventscribe.records import Event, Place
-
-VOCAB = spacy.blank("en").vocab
-Row = tuple[str, str, str, str, int, str]  # word, lemma, pos, dep, head, entity IOB
-
-
-def _doc(rows: list[Row]) -> Doc:
-    return Doc(
-        VOCAB,
-        words=[r[0] for r in rows],
-        spaces=[i + 1 < len(rows) and rows[i + 1][2] != "PUNCT" for i in range(len(rows))],
-        lemmas=[r[1] for r in rows],
-        pos=[r[2] for r in rows],
-        deps=[r[3] for r in rows],
-        heads=[r[4] for r in rows],
-        ents=[r[5] for r in rows],
-        sent_starts=[i == 0 for i in range(len(rows))],
-    )
-
+from parses import Row, built_doc
 
 FOCUS = Place(name="Syria", text="Syria", start=0, end=0, feature="country", precision="country")
 
@@ -77,7 +59,7 @@ def _hama(doc: Doc) -> Place:
 
 
 def test_a_village_the_place_stage_missed_is_the_attacks_place(lexicon: Lexicon) -> None:
-    doc = _doc(CHECKPOINT)
+    doc = built_doc(CHECKPOINT)
     places = [_hama(doc)]
     [event] = _extract(doc, lexicon, places)
     assert event.location is not None
@@ -89,20 +71,20 @@ def test_a_village_the_place_stage_missed_is_the_attacks_place(lexicon: Lexicon)
 
 
 def test_a_recovered_name_with_no_place_in_its_sentence_has_no_point() -> None:
-    doc = _doc([*CHECKPOINT[:7], (".", ".", "PUNCT", "punct", 1, "O")])
+    doc = built_doc([*CHECKPOINT[:7], (".", ".", "PUNCT", "punct", 1, "O")])
     [found] = recover_places(doc, [])
     assert (found.place.text, found.label, found.position) == ("Kafr Nabudah", "PERSON", "locative")
     assert found.place.lat is None and found.place.confidence == 0.2
 
 
 def test_a_name_the_place_stage_found_is_not_recovered_again() -> None:
-    doc = _doc(CHECKPOINT)
+    doc = built_doc(CHECKPOINT)
     nabudah = Place(name="Kafr Nabudah", text="Kafr Nabudah", start=doc[5].idx, end=doc[6].idx + 7)
     assert recover_places(doc, [nabudah, _hama(doc)]) == []
 
 
 def test_the_village_of_an_untagged_proper_noun_is_a_cued_place() -> None:
-    doc = _doc(
+    doc = built_doc(
         [
             ("Jets", "jet", "NOUN", "nsubj", 1, "O"),
             ("shelled", "shell", "VERB", "ROOT", 1, "O"),
@@ -118,7 +100,7 @@ def test_the_village_of_an_untagged_proper_noun_is_a_cued_place() -> None:
 
 
 def test_a_source_or_a_name_in_no_locative_position_is_not_a_place() -> None:
-    doc = _doc(
+    doc = built_doc(
         [
             ("According", "accord", "VERB", "prep", 6, "O"),
             ("to", "to", "ADP", "prep", 0, "O"),
@@ -135,7 +117,7 @@ def test_a_source_or_a_name_in_no_locative_position_is_not_a_place() -> None:
 
 
 def test_a_found_place_written_again_is_that_place_at_this_mention() -> None:
-    doc = _doc(CHECKPOINT)
+    doc = built_doc(CHECKPOINT)
     nabudah = Place(
         name="Kafr Nabudah", text="Kafr Nabudah", start=0, end=0, geonames_id=1, lat=35.4,
         lon=36.5, country="SYR", feature="city", precision="city", confidence=0.9,
@@ -149,7 +131,7 @@ def test_a_found_place_written_again_is_that_place_at_this_mention() -> None:
 
 
 def test_a_school_district_is_a_board_not_a_place() -> None:
-    doc = _doc(
+    doc = built_doc(
         [
             ("Teachers", "teacher", "NOUN", "nsubj", 1, "O"),
             ("struck", "strike", "VERB", "ROOT", 1, "O"),
