@@ -110,11 +110,11 @@ def recover_places(
         if position is None or any(a < last and first < b for a, b in taken):
             continue
         taken.append((first, last))
+        if _is_body(span):
+            continue  # "Tucson Unified School District" is a school board
         cued = span[-1].lower_ in _SITE_AFTER or span[-1].lower_ in _SITE_NAMES
         known = gazetteer is not None and bool(gazetteer.candidates(span.text))
         titled = start > 0 and doc[start - 1].lower_.rstrip(".") in _TITLES
-        if _is_body(span):
-            continue  # "Tucson Unified School District" is a school board
         place = _repeat(span, places, fallback) or _named(
             _borrowed(doc, first, last, places), places, fallback
         )
