@@ -3,13 +3,15 @@
     python scripts/real_event_labels.py agree --annot data/real/events/passes        # first batch
     python scripts/real_event_labels.py agree --annot data/real/events/passes-extra  # second batch
     python scripts/real_event_labels.py agree --annot data/real/events/passes-extra2  # third batch
+    python scripts/real_event_labels.py agree --annot data/real/events/passes-extra3  # fourth batch
     python scripts/real_event_labels.py build                                        # train/dev.jsonl
 
 Each batch is a sentence file and a folder of passes (BATCHES): the first batch is
 `sentences.jsonl` (a random sample, train and dev) with `passes/`, the second
 `sentences-extra.jsonl` (train side only, enriched for rare types by
 scripts/sample_extra_sentences.py) with `passes-extra/`, the third `sentences-extra2.jsonl`
-(the same, `--batch 2`) with `passes-extra2/`.
+(the same, `--batch 2`) with `passes-extra2/`, the fourth `sentences-extra3.jsonl` (`--batch 3`)
+with `passes-extra3/`.
 `agree` reads labels-K.jsonl (first pass) and labels-K-pass2.jsonl (blind second pass), prints
 Cohen's kappa and raw agreement on the PLOVER type and the ACLED sub-event type (no event counts
 as a label), and writes the rows where the passes differ on either to disagreements.jsonl.
@@ -38,6 +40,7 @@ BATCHES = (
     ("sentences.jsonl", "passes"),
     ("sentences-extra.jsonl", "passes-extra"),
     ("sentences-extra2.jsonl", "passes-extra2"),
+    ("sentences-extra3.jsonl", "passes-extra3"),
 )
 
 

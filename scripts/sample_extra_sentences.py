@@ -1,6 +1,6 @@
 """Draw a second batch of real train-side sentences for data/real/events, enriched for rare types.
 
-    python scripts/sample_extra_sentences.py [--batch 1|2] [--corpora ../shared/corpora]
+    python scripts/sample_extra_sentences.py [--batch 1|2|3] [--corpora ../shared/corpora]
 
 The first batch (`sentences.jsonl`, drawn by sample_real_sentences.py) is a plain random sample,
 so the rare PLOVER types (REJECT, THREATEN, CONCEDE, SUPPORT, REQUEST, ...) and the rare ACLED
@@ -13,7 +13,11 @@ only choose what gets annotated; the labels come from the annotators (GUIDE.md).
 `sentences-extra.jsonl` (ids `realx-NNNN`, all `split` train) and two annotation slices in
 `passes-extra/`; batch 2 (`sentences-extra2.jsonl`, `realx2-NNNN`, `passes-extra2/`) was drawn
 after batch 1 was labelled, with cues for the types still thin: RETREAT, AGREE, CONSULT,
-COOPERATE, AID, THREATEN, and air strikes and territory changes.
+COOPERATE, AID, THREATEN, and air strikes and territory changes. Batch 3
+(`sentences-extra3.jsonl`, `realx3-NNNN`, `passes-extra3/`, 800 sentences) was drawn after
+batch 2 was labelled, with cues for the statement types the classifier still misses most
+(accusations, rejections, threats, support, appeals, concessions) and for arrests, mob
+violence, looting, force against protesters, territory changes and armed groups' changes.
 """
 
 from __future__ import annotations
@@ -59,6 +63,21 @@ _PHYSICAL_2 = re.compile(
     r"|cease-fire|talks|agree|defus|intercept|shot down)",
     re.IGNORECASE,
 )
+_STATEMENT_3 = re.compile(
+    r"\b(accus|blam|alleg|fault(ed|s)?\b|charg(ed|es) that|criticiz|condemn|denounc|lambast|attack(ed|s)? "
+    r"(him|her|them|the|his|their)|reject|den(y|ied|ies)\b|refus|dismiss|veto|rebuff|threat|warn"
+    r"|vow|ultimatum|support|endors|prais|back(ed|s|ing)?\b|defend|urg(e|ed|es|ing)\b|demand"
+    r"|call(ed|s|ing)? (on|for)|ask(ed|s)? (for|the)|admit|conced|apologi|resign|back(ed)? down"
+    r"|drop(ped|s)? out|suspend|cooperat|work(ed|ing)? with|partner|sanction|impos)",
+    re.IGNORECASE,
+)
+_PHYSICAL_3 = re.compile(
+    r"\b(arrest|detain|round(ed)? up|in custody|jail|mob\b|lynch|vigilant|loot|torch|burn(ed|t)"
+    r"|set (on )?fire|tear ?gas|rubber bullet|water cannon|opened fire on|fired on|dispers|recaptur"
+    r"|retook|took control|seized|captur|overr(an|un)|merg|splinter|pledg|allegiance|joined forces"
+    r"|new group|base\b|recruit|kidnap|abduct|hostage|grenade|ambush|raid)",
+    re.IGNORECASE,
+)
 # batch -> corpus -> (sentences, share taken from cue sentences, cue pattern)
 QUOTAS = {
     1: {
@@ -73,10 +92,17 @@ QUOTAS = {
         "TR-News": (50, 0.6, _PHYSICAL_2),
         "GeoVirus": (30, 0.6, _PHYSICAL_2),
     },
+    3: {
+        "PolNeAR": (400, 0.85, _STATEMENT_3),
+        "event-location": (300, 0.8, _PHYSICAL_3),
+        "TR-News": (60, 0.6, _PHYSICAL_3),
+        "GeoVirus": (40, 0.5, _PHYSICAL_3),
+    },
 }
 NAMES = {
     1: ("sentences-extra.jsonl", "realx", "passes-extra"),
     2: ("sentences-extra2.jsonl", "realx2", "passes-extra2"),
+    3: ("sentences-extra3.jsonl", "realx3", "passes-extra3"),
 }
 
 
