@@ -39,7 +39,7 @@ from eventscribe.extract.events.triggers import score_sentence
 from eventscribe.parse import Parsed, parse_articles
 from eventscribe.pipeline import Models, extract_findings, load_models
 from eventscribe.records import Article, Findings
-from eventscribe.training import embed, featurize, fit, load_split
+from eventscribe.training import featurize, fit, load_split
 
 REPO = Path(__file__).resolve().parent.parent
 REAL = REPO / "data" / "real" / "events" / "train.jsonl"
@@ -56,14 +56,16 @@ def cached_features(examples: list[Any], *, models: Models, cache: Path | None) 
     """Featurize and embed every example, reusing a cache made by the same feature code."""
     code = REPO / "src" / "eventscribe" / "extract" / "events"
     key = hashlib.sha1(b"".join((code / s).read_bytes() for s in SOURCES))
+    key.update((code.parent.parent / "training.py").read_bytes())
     key.update("\n".join(e.text for e in examples).encode())
     if cache is not None and cache.is_file():
         stored = pickle.loads(cache.read_bytes())
         if stored["key"] == key.hexdigest():
             return stored["features"], stored["vectors"]
     embedder = models.classifier.embedder if models.classifier else None
-    features = featurize(examples, nlp=models.nlp, lexicon=models.lexicon)
-    vectors = embed(examples, embedder=embedder) if embedder is not None else None
+    features, vectors = featurize(
+        examples, nlp=models.nlp, lexicon=models.lexicon, embedder=embedder
+    )
     if cache is not None:
         cache.write_bytes(
             pickle.dumps({"key": key.hexdigest(), "features": features, "vectors": vectors})

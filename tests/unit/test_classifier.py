@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from eventscribe.errors import ModelError
 from eventscribe.extract.events.classifier import (
     NONE,
+    core_text,
     load_classifier,
     make_judge,
     pairings,
@@ -51,6 +52,20 @@ def test_features_carry_each_verbs_frame_and_subject_kind() -> None:
     )
     feats = set(sentence_features(doc[:]))
     assert {"fr:accuse>dobj:troop", "fr:accuse>prep:of", "fs:accuse:nsubj:NOUN"} <= feats
+
+
+def test_the_core_is_the_root_and_its_near_arguments() -> None:
+    # "Officials said the minister accused the rebels of looting on Sunday in the north"
+    doc = _doc(
+        ["Officials", "said", "minister", "accused", "rebels", "of", "looting", "on", "Sunday"],
+        ["official", "say", "minister", "accuse", "rebel", "of", "loot", "on", "sunday"],
+        ["nsubj", "ROOT", "nsubj", "ccomp", "dobj", "prep", "pobj", "prep", "pobj"],
+        [1, 1, 3, 1, 3, 3, 5, 6, 7],
+    )
+    # the reported clause's verb and its arguments stay; "on Sunday", two levels down, goes
+    assert core_text(doc[:]) == "Officials said minister accused rebels of"
+    rootless = Doc(VOCAB, words=["Breaking", "news"], deps=["dep", "dep"], heads=[1, 1])
+    assert core_text(rootless[:]) == "Breaking news"
 
 
 def _toy() -> tuple[list[list[str]], dict[str, list[str]]]:

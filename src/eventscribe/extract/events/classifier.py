@@ -85,6 +85,44 @@ def _verb_frames(words: Sequence[Token]) -> set[str]:
     return out
 
 
+# a root's arguments, and their own, that carry what the predicate is about: "the minister
+# accused the rebels of killing villagers" -> "minister accused rebels of killing"
+_CORE_DEPS = frozenset(
+    {"nsubj", "nsubjpass", "dobj", "prep", "xcomp", "ccomp", "prt", "attr", "acomp", "dative"}
+    | {"agent", "neg", "aux", "advcl", "conj"}
+)
+_CORE_GRAND = frozenset(
+    {"pobj", "dobj", "compound", "amod", "prep", "xcomp", "nsubj", "neg", "acomp", "attr"}
+)
+
+
+def core_text(span: Span) -> str:
+    """Return the sentence's predicate core: each root verb, its arguments and theirs, in
+    sentence order (the whole sentence when it has no root)."""
+    kept: set[int] = set()
+    for root in span:
+        if root.dep_ != "ROOT":
+            continue
+        kept.add(root.i)
+        for child in root.children:
+            if child.dep_ in _CORE_DEPS:
+                kept.add(child.i)
+                kept.update(g.i for g in child.children if g.dep_ in _CORE_GRAND)
+    if not kept:
+        return span.text
+    doc = span.doc
+    return " ".join(doc[i].text for i in sorted(kept))
+
+
+def sentence_vector(span: Span, embedder: StaticEmbedder, *, core: bool) -> np.ndarray[Any, Any]:
+    """Return the sentence's static vector and, with ``core``, its predicate core's after it:
+    a long sentence's mean drowns its main verb in background words; the core's does not."""
+    whole = embedder.embed(span.text)
+    if not core:
+        return whole
+    return np.concatenate([whole, embedder.embed(core_text(span))])
+
+
 def _norm(text: str, is_num: bool) -> str:
     return "#num" if is_num else text.lower()
 
@@ -131,9 +169,9 @@ class EventClassifier:
         """Return the sentence vector the heads read (scaled), or None without an embedder."""
         if self.embedder is None:
             return None
-        result: np.ndarray[Any, Any] = self.embedder.embed(span.text) * self.meta.get(
-            "dense_scale", 1.0
-        )
+        result: np.ndarray[Any, Any] = sentence_vector(
+            span, self.embedder, core=bool(self.meta.get("core_vector"))
+        ) * self.meta.get("dense_scale", 1.0)
         return result
 
     def predict(
