@@ -92,6 +92,9 @@ CALENDAR_WORDS = frozenset({
     "saturday", "sunday",
 })  # fmt: skip
 BIG_CITY = 50_000  # a city this big beats the division of the same name ("Kano", "Tehran")
+# ... and this big when it lies outside that division: "Washington" is the capital, not the
+# state, but Wyoming, Michigan (75,000) does not make "Wyoming" a town.
+NATIONAL_CITY = 500_000
 
 _DATELINE = re.compile(
     r"^[ \t]*(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3})"
@@ -594,7 +597,8 @@ def _org_place_spans(ent: Span) -> Iterator[tuple[int, int, str]]:
             end = after + 1
             while end < ent.end and _is_org_name_word(doc[end].text):
                 end += 1
-            for stop in range(end - 1, after + 1, -1):  # "University of Missouri Extension"
+            # "University of Missouri Extension", "Hospital of Manitoba in Winnipeg"
+            for stop in range(min(end, ent.end - 1), after + 1, -1):
                 yield after + 1, stop, "word"
     first = ent.start + (doc[ent.start].lower_ == "the")
     run = first
@@ -726,12 +730,20 @@ def _is_state(c: GazEntry, name: str, country: str) -> bool:
 
 def _link_qualifiers(mentions: Sequence[_Mention], text: str) -> None:
     """Link "City, Region" pairs whose candidates fit together (not lists like "Iran, Iraq")."""
+    previous_end = -1
     for first, second in itertools.pairwise(mentions):
-        if re.fullmatch(r"[ \t]*,[ \t]*", text[first.end : second.start]) is None:
+        # In "Colorado, Georgia, Illinois, Missouri" each name is a list item, not a qualifier.
+        listed = previous_end >= 0 and _comma_between(text, previous_end, first.start)
+        previous_end = first.end
+        if listed or not _comma_between(text, first.end, second.start):
             continue
         if any(_inside(a, b) for a in first.candidates for b in second.candidates):
             first.qualifier = second
             second.qualified.append(first)
+
+
+def _comma_between(text: str, end: int, start: int) -> bool:
+    return re.fullmatch(r"[ \t]*,[ \t]*", text[end:start]) is not None
 
 
 def _inside(place: GazEntry, area: GazEntry) -> bool:
@@ -868,7 +880,8 @@ def _hint_features(c: GazEntry, m: _Mention) -> tuple[float, float, float]:
     """Return (type word fits, type word does not fit, a division named like a big city)."""
     if m.hint is not None:
         return (1.0, 0.0, 0.0) if c.feature == m.hint else (0.0, 1.0, 0.0)
-    big_city = any(o.feature == "city" and o.country == c.country and o.population >= BIG_CITY
+    big_city = any(o.feature == "city" and o.country == c.country
+                   and o.population >= (BIG_CITY if _inside(o, c) else NATIONAL_CITY)
                    for o in m.candidates)  # fmt: skip
     return 0.0, 0.0, float(c.feature in ("admin1", "admin2") and big_city)
 
