@@ -548,7 +548,8 @@ def _organisation_mentions(
     named = {(m.key, c.name, c.country, c.feature) for m in found for c in m.candidates}
     mentions: list[_Mention] = []
     for ent in doc_ents(doc):
-        if ent.label_ != "ORG" or len(ent) > MAX_ORG_TOKENS or "\n" in ent.text:
+        # The small tagger calls "the Metcalfe County Sheriff's Office" a FAC as often as an ORG.
+        if ent.label_ not in ("ORG", "FAC") or len(ent) > MAX_ORG_TOKENS or "\n" in ent.text:
             continue
         for start, end, edge in _org_place_spans(ent):
             mention = _span_mention(doc, start, end, gazetteer, strict=True)
@@ -557,8 +558,10 @@ def _organisation_mentions(
                 continue
             mention.kind = "organisation"
             mention.candidates = [
-                c for c in mention.candidates if _org_reading(c, mention, named, edge=edge)
-            ]
+                c for c in mention.candidates
+                if _org_reading(c, mention, named, edge=edge)
+                and (ent.label_ == "ORG" or c.feature == mention.hint)
+            ]  # a building's name holds a place only as a named division ("Fairfax County ...")
             if mention.candidates:
                 mentions.append(mention)
     return mentions
