@@ -571,8 +571,8 @@ def _org_reading(
     c: GazEntry, m: _Mention, named: set[tuple[str, str, str, str]], *, edge: str
 ) -> bool:
     """Say whether an organisation's place word may be read as ``c``."""
-    if edge == "end":  # "Taco Bell Canada", "ABC Australia": only a country is safe
-        return c.feature == "country"
+    if edge == "end":  # "Taco Bell Canada", "ABC Australia": a country, or a name already used
+        return c.feature == "country" or (m.key, c.name, c.country, c.feature) in named
     if " " not in m.text and m.text.lower() in _GENERIC_ORG_WORDS:
         return False  # "Southern Baptist ...", "Federal Reserve": not a division by that name
     if (m.key, c.name, c.country, c.feature) in named or c.feature == "country":
