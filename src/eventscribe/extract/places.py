@@ -884,9 +884,15 @@ def _hint_features(c: GazEntry, m: _Mention) -> tuple[float, float, float]:
     if m.hint is not None:
         return (1.0, 0.0, 0.0) if c.feature == m.hint else (0.0, 1.0, 0.0)
     big_city = any(o.feature == "city" and o.country == c.country
-                   and o.population >= (BIG_CITY if _inside(o, c) else NATIONAL_CITY)
+                   and o.population >= (BIG_CITY if _near_division(o, c) else NATIONAL_CITY)
                    for o in m.candidates)  # fmt: skip
     return 0.0, 0.0, float(c.feature in ("admin1", "admin2") and big_city)
+
+
+def _near_division(city: GazEntry, division: GazEntry) -> bool:
+    """Say whether ``city`` lies in ``division``, or a county's state (towns lack a county)."""
+    county = division.feature == "admin2" and _same(city.admin1, division.admin1)
+    return county or _inside(city, division)
 
 
 def _context_score(c: GazEntry, m: _Mention, evidence: dict[str, dict[str, float]]) -> float:
