@@ -564,7 +564,9 @@ def test_a_state_named_like_a_town_of_another_state_stays_the_state(tmp_path: Pa
 
 def test_a_place_inside_a_list_is_not_qualified_by_the_next_one(tmp_path: Path) -> None:
     path = tmp_path / "g.sqlite"
-    write_index(path, [*ROWS, city("Riverside", "USA", 39.18, -94.61, 2_946, "Missouri", "Illinois")])
+    write_index(
+        path, [*ROWS, city("Riverside", "USA", 39.18, -94.61, 2_946, "Missouri", "Illinois")]
+    )
     text = "Cases were found in Texas, Illinois, Missouri and Georgia."
     ents = [("Texas", "GPE"), ("Illinois", "GPE"), ("Missouri", "GPE"), ("Georgia", "GPE")]
     found = summary(find_places(make_doc(text, ents), gazetteer=open_gazetteer(path)))

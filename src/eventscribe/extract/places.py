@@ -558,7 +558,8 @@ def _organisation_mentions(
                 continue
             mention.kind = "organisation"
             mention.candidates = [
-                c for c in mention.candidates
+                c
+                for c in mention.candidates
                 if _org_reading(c, mention, named, edge=edge)
                 and (ent.label_ == "ORG" or c.feature == mention.hint)
             ]  # a building's name holds a place only as a named division ("Fairfax County ...")
