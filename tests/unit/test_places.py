@@ -592,3 +592,9 @@ def test_a_building_names_its_county_but_nothing_else(tmp_path: Path) -> None:
     ents = [("the Adair County Courthouse", "FAC"), ("the Lyon Plaza", "FAC")]
     found = summary(find_places(make_doc(text, ents), gazetteer=open_gazetteer(path)))
     assert found == [("Adair County", "Adair County", "USA", "admin2")]
+
+
+def test_a_found_place_as_a_compound_modifier_is_found(gazetteer: Gazetteer) -> None:
+    doc = make_doc("Iran faced U.S. sanctions and a U.S.-led coalition.", [("U.S.", "GPE")])
+    found = [p.text for p in find_places(doc, gazetteer=gazetteer)]
+    assert found == ["U.S.", "U.S."]

@@ -682,7 +682,9 @@ def _repeat_mentions(doc: Doc, mentions: Sequence[_Mention]) -> list[_Mention]:
     entity_at = {i: ent for ent in doc_ents(doc) for i in range(ent.start_char, ent.end_char)}
     found = []
     for text, source in {m.text: m for m in mentions if m.kind == "entity"}.items():
-        for match in re.finditer(rf"(?<![\w-]){re.escape(text)}(?![\w-])", doc_text(doc)):
+        # A compound modifier names the place too: "the U.S.-led campaign", "a Texas-based firm".
+        pattern = rf"(?<![\w-]){re.escape(text)}(?!\w|-(?![a-z]))"
+        for match in re.finditer(pattern, doc_text(doc)):
             host = entity_at.get(match.start())
             if match.start() in covered or (host is not None and host.text != text):
                 continue
