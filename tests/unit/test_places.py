@@ -598,3 +598,10 @@ def test_a_found_place_as_a_compound_modifier_is_found(gazetteer: Gazetteer) -> 
     doc = make_doc("Iran faced U.S. sanctions and a U.S.-led coalition.", [("U.S.", "GPE")])
     found = [p.text for p in find_places(doc, gazetteer=gazetteer)]
     assert found == ["U.S.", "U.S."]
+
+
+def test_a_mislabelled_capitals_only_abbreviation_is_the_country(gazetteer: Gazetteer) -> None:
+    doc = make_doc("Talks between the U.S. and Tehran resumed.", [("U.S.", "ORG")])
+    assert summary(find_places(doc, gazetteer=gazetteer))[0] == (
+        "U.S.", "United States", "USA", "country"
+    )  # fmt: skip

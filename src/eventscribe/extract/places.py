@@ -445,7 +445,7 @@ def _recovered_mentions(
             plausible = [
                 c
                 for c in mention.candidates
-                if _plausible(c, label, cue, countries, doc, start)
+                if _plausible(c, label, cue, countries, doc, start, end)
                 or (cue and c.feature == "city" and (c.country, c.admin1) in states)
             ]
             if plausible:
@@ -516,12 +516,12 @@ def _big_enough(c: GazEntry) -> bool:
 
 
 def _plausible(
-    c: GazEntry, label: str, cue: bool, countries: set[str], doc: Doc, start: int
+    c: GazEntry, label: str, cue: bool, countries: set[str], doc: Doc, start: int, end: int
 ) -> bool:
     if c.feature == "country" and label:
         # A mislabelled "Jordan" is a person more often than the country; "in Jordan", "Zambia,
         # Malawi and Mozambique" and a capitals-only "DRC" are the country.
-        words = doc[start : start + len(c.name.split())].text
+        words = doc[start:end].text
         return cue or (words.isupper() and len(words) >= 3 and label in ("ORG", "PERSON"))
     if c.feature == "city" and label and "the" in (doc[start].lower_, doc[start - 1].lower_):
         return False  # "the White House", "the Kremlin": a building or body, not a town
