@@ -605,3 +605,15 @@ def test_a_mislabelled_capitals_only_abbreviation_is_the_country(gazetteer: Gaze
     assert summary(find_places(doc, gazetteer=gazetteer))[0] == (
         "U.S.", "United States", "USA", "country"
     )  # fmt: skip
+
+
+def test_an_event_names_its_place_and_an_organisation_its_place_after_in(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "After the Tehran Film Festival she joined the Chess Club of Fars in Lyon."
+    ents = [("the Tehran Film Festival", "EVENT"), ("the Chess Club of Fars in Lyon", "ORG")]
+    found = summary(find_places(make_doc(text, ents), gazetteer=gazetteer))
+    assert found == [
+        ("Tehran", "Tehran", "IRN", "city"),
+        ("Lyon", "Lyon", "FRA", "city"),
+    ]

@@ -40,6 +40,7 @@ MAX_PLACE_TOKENS = 6  # longer "places" are breadcrumbs and headlines run togeth
 # An organisation's name runs longer than a place's ("the Kentucky Department of Fish and
 # Wildlife"); only its leading, "of" and last-word runs are read.
 MAX_ORG_TOKENS = 10
+ORG_LABELS = frozenset({"ORG", "FAC", "EVENT"})  # names that may hold the place they are in
 TYPE_WORDS = {
     "province": "admin1", "state": "admin1", "region": "admin1", "governorate": "admin1",
     "oblast": "admin1", "prefecture": "admin1", "district": "admin2", "county": "admin2",
@@ -548,8 +549,9 @@ def _organisation_mentions(
     named = {(m.key, c.name, c.country, c.feature) for m in found for c in m.candidates}
     mentions: list[_Mention] = []
     for ent in doc_ents(doc):
-        # The small tagger calls "the Metcalfe County Sheriff's Office" a FAC as often as an ORG.
-        if ent.label_ not in ("ORG", "FAC") or len(ent) > MAX_ORG_TOKENS or "\n" in ent.text:
+        # The small tagger calls "the Metcalfe County Sheriff's Office" a FAC as often as an ORG;
+        # an event is named for its place as an organisation is ("the Venice Film Festival").
+        if ent.label_ not in ORG_LABELS or len(ent) > MAX_ORG_TOKENS or "\n" in ent.text:
             continue
         for start, end, edge in _org_place_spans(ent):
             mention = _span_mention(doc, start, end, gazetteer, strict=True)
@@ -561,7 +563,7 @@ def _organisation_mentions(
                 c
                 for c in mention.candidates
                 if _org_reading(c, mention, named, edge=edge)
-                and (ent.label_ == "ORG" or c.feature == mention.hint)
+                and (ent.label_ != "FAC" or c.feature == mention.hint)
             ]  # a building's name holds a place only as a named division ("Fairfax County ...")
             if mention.candidates:
                 mentions.append(mention)
@@ -572,6 +574,8 @@ def _org_reading(
     c: GazEntry, m: _Mention, named: set[tuple[str, str, str, str]], *, edge: str
 ) -> bool:
     """Say whether an organisation's place word may be read as ``c``."""
+    if edge == "in":  # a place glued to the name: as safe as any place after "in"
+        return _big_enough(c)
     if edge == "end":  # "Taco Bell Canada", "ABC Australia": a country, or a name already used
         return c.feature == "country" or (m.key, c.name, c.country, c.feature) in named
     if " " not in m.text and m.text.lower() in _GENERIC_ORG_WORDS:
@@ -591,6 +595,9 @@ def _org_place_spans(ent: Span) -> Iterator[tuple[int, int, str]]:
     the longest leading or a last-word name of a longer organisation."""
     doc = ent.doc
     for token in ent:
+        rest = doc[token.i + 1 : ent.end]
+        if token.lower_ == "in" and len(rest) and all(_is_name_word(t.text) for t in rest):
+            yield token.i + 1, ent.end, "in"  # "the Children's Hospital of Manitoba in Winnipeg"
         if token.lower_ not in ORG_PLACE_WORDS:
             continue
         if token.i > ent.start and all(_is_name_word(t.text) for t in doc[ent.start : token.i]):
