@@ -595,9 +595,9 @@ def _org_place_spans(ent: Span) -> Iterator[tuple[int, int, str]]:
     the longest leading or a last-word name of a longer organisation."""
     doc = ent.doc
     for token in ent:
-        rest = doc[token.i + 1 : ent.end]
-        if token.lower_ == "in" and len(rest) and all(_is_name_word(t.text) for t in rest):
-            yield token.i + 1, ent.end, "in"  # "the Children's Hospital of Manitoba in Winnipeg"
+        glued = token.lower_ == "in" and token.i + 1 < ent.end  # "Hospital ... in Winnipeg"
+        if glued and all(_is_name_word(t.text) for t in doc[token.i + 1 : ent.end]):
+            yield token.i + 1, ent.end, "in"
         if token.lower_ not in ORG_PLACE_WORDS:
             continue
         if token.i > ent.start and all(_is_name_word(t.text) for t in doc[ent.start : token.i]):
@@ -893,10 +893,12 @@ def _hint_features(c: GazEntry, m: _Mention) -> tuple[float, float, float]:
     """Return (type word fits, type word does not fit, a division named like a big city)."""
     if m.hint is not None:
         return (1.0, 0.0, 0.0) if c.feature == m.hint else (0.0, 1.0, 0.0)
-    big_city = any(o.feature == "city" and o.country == c.country
-                   and o.population >= (BIG_CITY if _near_division(o, c) else NATIONAL_CITY)
+    if c.feature not in ("admin1", "admin2"):
+        return 0.0, 0.0, 0.0
+    big_city = any(o.feature == "city" and o.country == c.country and o.population >= BIG_CITY
+                   and (o.population >= NATIONAL_CITY or _near_division(o, c))
                    for o in m.candidates)  # fmt: skip
-    return 0.0, 0.0, float(c.feature in ("admin1", "admin2") and big_city)
+    return 0.0, 0.0, float(big_city)
 
 
 def _near_division(city: GazEntry, division: GazEntry) -> bool:
