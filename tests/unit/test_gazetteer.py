@@ -228,3 +228,14 @@ def test_packaged_points_are_well_formed_and_near_their_sources() -> None:
         assert -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0
     # scripts/fit_place_points.py puts the United States where both real dev sets agree.
     assert abs(points[6252001][0] - 40.0) < 1.0 and abs(points[6252001][1] + 100.0) < 1.5
+
+
+def test_an_isolated_town_does_not_move_its_divisions_centre() -> None:
+    members = gz._Members([], [])
+    for i in range(gz.ISOLATION_MIN_TOWNS):  # towns 11 km apart along a parallel
+        members.add(32.0, 119.0 + i * 0.1, 1000)
+    members.add(29.0, 100.3, 1000)  # mislinked, 1,900 km west
+    lat, lon = members.connected().centre(trim=0)
+    assert (lat, lon) == pytest.approx((32.0, 119.0 + (gz.ISOLATION_MIN_TOWNS - 1) * 0.05))
+    few = gz._Members([32.0, 29.0], [119.0, 100.3])
+    assert few.connected() is few  # too few towns to tell a far one from a sparse division

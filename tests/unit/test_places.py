@@ -548,3 +548,72 @@ def test_a_dateline_names_its_state_with_or_without_the_full_stop(gazetteer: Gaz
         assert [(p.text, p.admin1, p.feature) for p in found] == [
             ("SPRINGFIELD", "Missouri", "city"), (text.split()[1], "Missouri", "admin1"),
         ], text  # fmt: skip
+
+
+def test_a_state_named_like_a_town_of_another_state_stays_the_state(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite"
+    rows = [*ROWS, admin1("Wyoming", "USA", 43.0, -107.5, 580_000),
+            admin1("Michigan", "USA", 44.3, -85.4, 10_000_000),
+            city("Wyoming", "USA", 42.91, -85.71, 75_275, "Michigan")]  # fmt: skip
+    write_index(path, rows)
+    text = "Crews drove from Michigan to Wyoming."
+    doc = make_doc(text, [("Michigan", "GPE"), ("Wyoming", "GPE")])
+    found = summary(find_places(doc, gazetteer=open_gazetteer(path)))
+    assert found[1] == ("Wyoming", "Wyoming", "USA", "admin1")
+
+
+def test_a_place_inside_a_list_is_not_qualified_by_the_next_one(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite"
+    write_index(
+        path, [*ROWS, city("Riverside", "USA", 39.18, -94.61, 2_946, "Missouri", "Illinois")]
+    )
+    text = "Cases were found in Texas, Illinois, Missouri and Georgia."
+    ents = [("Texas", "GPE"), ("Illinois", "GPE"), ("Missouri", "GPE"), ("Georgia", "GPE")]
+    found = summary(find_places(make_doc(text, ents), gazetteer=open_gazetteer(path)))
+    assert found[1] == ("Illinois", "Illinois", "USA", "admin1")
+
+
+def test_organisation_places_after_of_and_at_its_end(gazetteer: Gazetteer) -> None:
+    text = "In Missouri, she joined Team Missouri after the Hospital of Texas in Paris let her go."
+    ents = [("Missouri", "GPE"), ("Team Missouri", "ORG"),
+            ("the Hospital of Texas in Paris", "ORG")]  # fmt: skip
+    found = summary(find_places(make_doc(text, ents), gazetteer=gazetteer))
+    assert ("Texas", "Texas", "USA", "admin1") in found
+    assert found.count(("Missouri", "Missouri", "USA", "admin1")) == 2  # the article names it
+
+
+def test_a_building_names_its_county_but_nothing_else(tmp_path: Path) -> None:
+    county = GazRow(entry=entry("Adair County", "admin2", "USA", 37.1, -85.3,
+                                admin1="Kentucky", admin2="Adair County", population=19_000),
+                    names=("Adair",))  # fmt: skip
+    path = tmp_path / "g.sqlite"
+    write_index(path, [*ROWS, county])
+    text = "Smoke filled the Adair County Courthouse and the Lyon Plaza."
+    ents = [("the Adair County Courthouse", "FAC"), ("the Lyon Plaza", "FAC")]
+    found = summary(find_places(make_doc(text, ents), gazetteer=open_gazetteer(path)))
+    assert found == [("Adair County", "Adair County", "USA", "admin2")]
+
+
+def test_a_found_place_as_a_compound_modifier_is_found(gazetteer: Gazetteer) -> None:
+    doc = make_doc("Iran faced U.S. sanctions and a U.S.-led coalition.", [("U.S.", "GPE")])
+    found = [p.text for p in find_places(doc, gazetteer=gazetteer)]
+    assert found == ["U.S.", "U.S."]
+
+
+def test_a_mislabelled_capitals_only_abbreviation_is_the_country(gazetteer: Gazetteer) -> None:
+    doc = make_doc("Talks between the U.S. and Tehran resumed.", [("U.S.", "ORG")])
+    assert summary(find_places(doc, gazetteer=gazetteer))[0] == (
+        "U.S.", "United States", "USA", "country"
+    )  # fmt: skip
+
+
+def test_an_event_names_its_place_and_an_organisation_its_place_after_in(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "After the Tehran Film Festival she joined the Chess Club of Fars in Lyon."
+    ents = [("the Tehran Film Festival", "EVENT"), ("the Chess Club of Fars in Lyon", "ORG")]
+    found = summary(find_places(make_doc(text, ents), gazetteer=gazetteer))
+    assert found == [
+        ("Tehran", "Tehran", "IRN", "city"),
+        ("Lyon", "Lyon", "FRA", "city"),
+    ]

@@ -40,6 +40,7 @@ MAX_PLACE_TOKENS = 6  # longer "places" are breadcrumbs and headlines run togeth
 # An organisation's name runs longer than a place's ("the Kentucky Department of Fish and
 # Wildlife"); only its leading, "of" and last-word runs are read.
 MAX_ORG_TOKENS = 10
+ORG_LABELS = frozenset({"ORG", "FAC", "EVENT"})  # names that may hold the place they are in
 TYPE_WORDS = {
     "province": "admin1", "state": "admin1", "region": "admin1", "governorate": "admin1",
     "oblast": "admin1", "prefecture": "admin1", "district": "admin2", "county": "admin2",
@@ -92,6 +93,9 @@ CALENDAR_WORDS = frozenset({
     "saturday", "sunday",
 })  # fmt: skip
 BIG_CITY = 50_000  # a city this big beats the division of the same name ("Kano", "Tehran")
+# ... and this big when it lies outside that division: "Washington" is the capital, not the
+# state, but Wyoming, Michigan (75,000) does not make "Wyoming" a town.
+NATIONAL_CITY = 500_000
 
 _DATELINE = re.compile(
     r"^[ \t]*(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3})"
@@ -442,7 +446,7 @@ def _recovered_mentions(
             plausible = [
                 c
                 for c in mention.candidates
-                if _plausible(c, label, cue, countries, doc, start)
+                if _plausible(c, label, cue, countries, doc, start, end)
                 or (cue and c.feature == "city" and (c.country, c.admin1) in states)
             ]
             if plausible:
@@ -513,12 +517,12 @@ def _big_enough(c: GazEntry) -> bool:
 
 
 def _plausible(
-    c: GazEntry, label: str, cue: bool, countries: set[str], doc: Doc, start: int
+    c: GazEntry, label: str, cue: bool, countries: set[str], doc: Doc, start: int, end: int
 ) -> bool:
     if c.feature == "country" and label:
         # A mislabelled "Jordan" is a person more often than the country; "in Jordan", "Zambia,
         # Malawi and Mozambique" and a capitals-only "DRC" are the country.
-        words = doc[start : start + len(c.name.split())].text
+        words = doc[start:end].text
         return cue or (words.isupper() and len(words) >= 3 and label in ("ORG", "PERSON"))
     if c.feature == "city" and label and "the" in (doc[start].lower_, doc[start - 1].lower_):
         return False  # "the White House", "the Kremlin": a building or body, not a town
@@ -545,7 +549,9 @@ def _organisation_mentions(
     named = {(m.key, c.name, c.country, c.feature) for m in found for c in m.candidates}
     mentions: list[_Mention] = []
     for ent in doc_ents(doc):
-        if ent.label_ != "ORG" or len(ent) > MAX_ORG_TOKENS or "\n" in ent.text:
+        # The small tagger calls "the Metcalfe County Sheriff's Office" a FAC as often as an ORG;
+        # an event is named for its place as an organisation is ("the Venice Film Festival").
+        if ent.label_ not in ORG_LABELS or len(ent) > MAX_ORG_TOKENS or "\n" in ent.text:
             continue
         for start, end, edge in _org_place_spans(ent):
             mention = _span_mention(doc, start, end, gazetteer, strict=True)
@@ -554,8 +560,11 @@ def _organisation_mentions(
                 continue
             mention.kind = "organisation"
             mention.candidates = [
-                c for c in mention.candidates if _org_reading(c, mention, named, edge=edge)
-            ]
+                c
+                for c in mention.candidates
+                if _org_reading(c, mention, named, edge=edge)
+                and (ent.label_ != "FAC" or c.feature == mention.hint)
+            ]  # a building's name holds a place only as a named division ("Fairfax County ...")
             if mention.candidates:
                 mentions.append(mention)
     return mentions
@@ -565,8 +574,10 @@ def _org_reading(
     c: GazEntry, m: _Mention, named: set[tuple[str, str, str, str]], *, edge: str
 ) -> bool:
     """Say whether an organisation's place word may be read as ``c``."""
-    if edge == "end":  # "Taco Bell Canada", "ABC Australia": only a country is safe
-        return c.feature == "country"
+    if edge == "in":  # a place glued to the name: as safe as any place after "in"
+        return _big_enough(c)
+    if edge == "end":  # "Taco Bell Canada", "ABC Australia": a country, or a name already used
+        return c.feature == "country" or (m.key, c.name, c.country, c.feature) in named
     if " " not in m.text and m.text.lower() in _GENERIC_ORG_WORDS:
         return False  # "Southern Baptist ...", "Federal Reserve": not a division by that name
     if (m.key, c.name, c.country, c.feature) in named or c.feature == "country":
@@ -584,6 +595,9 @@ def _org_place_spans(ent: Span) -> Iterator[tuple[int, int, str]]:
     the longest leading or a last-word name of a longer organisation."""
     doc = ent.doc
     for token in ent:
+        glued = token.lower_ == "in" and token.i + 1 < ent.end  # "Hospital ... in Winnipeg"
+        if glued and all(_is_name_word(t.text) for t in doc[token.i + 1 : ent.end]):
+            yield token.i + 1, ent.end, "in"
         if token.lower_ not in ORG_PLACE_WORDS:
             continue
         if token.i > ent.start and all(_is_name_word(t.text) for t in doc[ent.start : token.i]):
@@ -594,7 +608,8 @@ def _org_place_spans(ent: Span) -> Iterator[tuple[int, int, str]]:
             end = after + 1
             while end < ent.end and _is_org_name_word(doc[end].text):
                 end += 1
-            for stop in range(end - 1, after + 1, -1):  # "University of Missouri Extension"
+            # "University of Missouri Extension", "Hospital of Manitoba in Winnipeg"
+            for stop in range(min(end, ent.end - 1), after + 1, -1):
                 yield after + 1, stop, "word"
     first = ent.start + (doc[ent.start].lower_ == "the")
     run = first
@@ -674,7 +689,9 @@ def _repeat_mentions(doc: Doc, mentions: Sequence[_Mention]) -> list[_Mention]:
     entity_at = {i: ent for ent in doc_ents(doc) for i in range(ent.start_char, ent.end_char)}
     found = []
     for text, source in {m.text: m for m in mentions if m.kind == "entity"}.items():
-        for match in re.finditer(rf"(?<![\w-]){re.escape(text)}(?![\w-])", doc_text(doc)):
+        # A compound modifier names the place too: "the U.S.-led campaign", "a Texas-based firm".
+        pattern = rf"(?<![\w-]){re.escape(text)}(?!\w|-(?![a-z]))"
+        for match in re.finditer(pattern, doc_text(doc)):
             host = entity_at.get(match.start())
             if match.start() in covered or (host is not None and host.text != text):
                 continue
@@ -726,12 +743,20 @@ def _is_state(c: GazEntry, name: str, country: str) -> bool:
 
 def _link_qualifiers(mentions: Sequence[_Mention], text: str) -> None:
     """Link "City, Region" pairs whose candidates fit together (not lists like "Iran, Iraq")."""
+    previous_end = -1
     for first, second in itertools.pairwise(mentions):
-        if re.fullmatch(r"[ \t]*,[ \t]*", text[first.end : second.start]) is None:
+        # In "Colorado, Georgia, Illinois, Missouri" each name is a list item, not a qualifier.
+        listed = previous_end >= 0 and _comma_between(text, previous_end, first.start)
+        previous_end = first.end
+        if listed or not _comma_between(text, first.end, second.start):
             continue
         if any(_inside(a, b) for a in first.candidates for b in second.candidates):
             first.qualifier = second
             second.qualified.append(first)
+
+
+def _comma_between(text: str, end: int, start: int) -> bool:
+    return re.fullmatch(r"[ \t]*,[ \t]*", text[end:start]) is not None
 
 
 def _inside(place: GazEntry, area: GazEntry) -> bool:
@@ -868,9 +893,18 @@ def _hint_features(c: GazEntry, m: _Mention) -> tuple[float, float, float]:
     """Return (type word fits, type word does not fit, a division named like a big city)."""
     if m.hint is not None:
         return (1.0, 0.0, 0.0) if c.feature == m.hint else (0.0, 1.0, 0.0)
+    if c.feature not in ("admin1", "admin2"):
+        return 0.0, 0.0, 0.0
     big_city = any(o.feature == "city" and o.country == c.country and o.population >= BIG_CITY
+                   and (o.population >= NATIONAL_CITY or _near_division(o, c))
                    for o in m.candidates)  # fmt: skip
-    return 0.0, 0.0, float(c.feature in ("admin1", "admin2") and big_city)
+    return 0.0, 0.0, float(big_city)
+
+
+def _near_division(city: GazEntry, division: GazEntry) -> bool:
+    """Say whether ``city`` lies in ``division``, or a county's state (towns lack a county)."""
+    county = division.feature == "admin2" and _same(city.admin1, division.admin1)
+    return county or _inside(city, division)
 
 
 def _context_score(c: GazEntry, m: _Mention, evidence: dict[str, dict[str, float]]) -> float:
