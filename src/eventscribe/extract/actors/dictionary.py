@@ -58,6 +58,7 @@ class ActorDictionary:
     _named_re: Alternation | None = field(default=None, repr=False)
     _role_re: Alternation | None = field(default=None, repr=False)
     _modifier_re: Alternation | None = field(default=None, repr=False)
+    _title_words: frozenset[str] | None = field(default=None, repr=False)
     # the role matches of the last text scanned: three stages scan each article's text
     _role_scan: tuple[str, list[re.Match[str]]] | None = field(default=None, repr=False)
 
@@ -74,6 +75,13 @@ class ActorDictionary:
             if variant in self.roles:
                 return self.roles[variant]
         raise KeyError(surface)
+
+    def title_words(self) -> frozenset[str]:
+        """Return every word of the title roles' phrases ("foreign", "minister", ...)."""
+        if self._title_words is None:
+            titles = [r.phrase for r in self.roles.values() if r.use == "title"]
+            self._title_words = frozenset(w for phrase in titles for w in phrase.split())
+        return self._title_words
 
     def role_matches(self, text: str) -> list[re.Match[str]]:
         """Return every ``role_pattern`` match in ``text`` (the last text's are remembered)."""
