@@ -9,6 +9,7 @@ sentence, so a headline, a list item or a paragraph never runs into the next one
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -79,6 +80,7 @@ def trim_entities(doc: Doc) -> Doc:
 _TEXT_KEY = "eventscribe.text"
 _ENTS_KEY = "eventscribe.ents"
 _CACHE_KEY = "eventscribe.cache"
+_READING_KEY = "eventscribe.reading"
 
 
 def doc_text(doc: Doc) -> str:
@@ -102,10 +104,10 @@ def doc_ents(doc: Doc) -> tuple[Span, ...]:
 def doc_cached(doc: Doc, key: str, build: Callable[[Doc], T]) -> T:
     """Return ``build(doc)``, built once per parsed Doc and kept under ``key``.
 
-    As with ``doc_ents``, only a Doc that ``finish_parse`` sealed keeps it: a Doc built or
-    edited by hand gets a fresh one on every call.
+    As with ``doc_ents``, only a Doc that ``finish_parse`` sealed keeps it, or any Doc while a
+    stage is ``reading`` it: outside, a Doc built or edited by hand gets a fresh one per call.
     """
-    if _ENTS_KEY not in doc.user_data:
+    if _ENTS_KEY not in doc.user_data and _READING_KEY not in doc.user_data:
         return build(doc)
     cache: dict[str, Any] = doc.user_data.setdefault(_CACHE_KEY, {})
     if key not in cache:
@@ -180,6 +182,40 @@ class TokenColumns:
 def doc_tokens(doc: Doc) -> TokenColumns:
     """Return the Doc's token columns, read once per parsed Doc (see ``doc_cached``)."""
     return doc_cached(doc, "tokens", TokenColumns)
+
+
+@contextmanager
+def reading(doc: Doc) -> Iterator[None]:
+    """Keep what ``doc_cached`` builds for an unsealed Doc until the block ends.
+
+    A stage that looks the same Doc up many times reads it inside this block: the Doc is not
+    edited meanwhile. A sealed Doc keeps its caches anyway.
+    """
+    data = doc.user_data
+    if _ENTS_KEY in data:
+        yield
+        return
+    data[_READING_KEY] = data.get(_READING_KEY, 0) + 1
+    try:
+        yield
+    finally:
+        data[_READING_KEY] -= 1
+        if not data[_READING_KEY]:
+            del data[_READING_KEY]
+            data.pop(_CACHE_KEY, None)
+
+
+def span_tokens(span: Span) -> list[Token]:
+    """Return the tokens of ``span``, from the Doc's token list where it keeps one."""
+    data = span.doc.user_data
+    if _ENTS_KEY not in data and _READING_KEY not in data:
+        return list(span)  # not the whole Doc's tokens for one span
+    return doc_tokens(span.doc).tokens[span.start : span.end]
+
+
+def span_text(span: Span) -> str:
+    """Return ``span.text``, cut from the Doc's text (spaCy joins the span's tokens)."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
 
 
 def span_ents(span: Span) -> list[Span]:

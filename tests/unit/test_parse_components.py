@@ -5,7 +5,15 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Span
 
-from eventscribe.parse import doc_tokens, finish_parse, paragraph_boundaries, trim_entities
+from eventscribe.parse import (
+    doc_tokens,
+    finish_parse,
+    paragraph_boundaries,
+    reading,
+    span_text,
+    span_tokens,
+    trim_entities,
+)
 from eventscribe.records import Article
 
 
@@ -53,3 +61,21 @@ def test_token_columns_are_kept_only_on_a_sealed_doc() -> None:
     text = "A parsed article"
     parsed = finish_parse(Article(id="a", text=text), nlp(text))
     assert doc_tokens(parsed.doc) is doc_tokens(parsed.doc)
+
+
+def test_a_reading_keeps_the_columns_of_an_unsealed_doc_until_it_ends() -> None:
+    doc = spacy.blank("en")("Police fired tear gas in Nairobi")
+    with reading(doc), reading(doc):
+        kept = doc_tokens(doc)
+        assert doc_tokens(doc) is kept
+    assert doc_tokens(doc) is not kept and not doc.user_data  # nothing left behind
+
+
+def test_span_tokens_and_text_are_the_spans() -> None:
+    nlp = spacy.blank("en")
+    text = "Police  fired tear gas.\n\nProtesters fled"
+    for doc in (nlp(text), finish_parse(Article(id="a", text=text), nlp(text)).doc):
+        for start, end in ((0, 3), (2, 7), (4, len(doc))):
+            span = doc[start:end]
+            assert [t.i for t in span_tokens(span)] == [t.i for t in span]
+            assert span_text(span) == span.text

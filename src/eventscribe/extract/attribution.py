@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from eventscribe.errors import ModelError
+from eventscribe.parse import doc_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -72,7 +73,7 @@ def load_cue_model(path: Path | None = None) -> CueModel:
 def find_candidates(doc: Doc) -> list[Candidate]:
     """Return every candidate cue of ``doc`` with its content span, in text order."""
     found: list[Candidate] = []
-    for token in doc:
+    for token in doc_tokens(doc).tokens:
         if token.pos_ in ("VERB", "AUX"):
             found += _verb_candidates(token)
         elif token.pos_ == "NOUN":

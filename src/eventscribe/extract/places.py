@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from eventscribe.extract.states import dateline_state, standalone_state, state_after
 from eventscribe.gazetteer import GazEntry, Gazetteer, fold_name, prior
-from eventscribe.parse import TokenColumns, doc_cached, doc_ents, doc_text, doc_tokens
+from eventscribe.parse import TokenColumns, doc_cached, doc_ents, doc_text, doc_tokens, reading
 from eventscribe.records import Place, Precision
 
 if TYPE_CHECKING:
@@ -124,14 +124,20 @@ class _Mention:
 
 def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
     """Return every place mention in ``doc``, in text order, resolved at article level."""
-    mentions = _find_mentions(doc, gazetteer)
-    _resolve(mentions, ranker_weights())
-    places = [_to_place(m) for m in mentions if m.choice is not None]
-    return sorted(places + _unresolved_places(doc, gazetteer, places), key=_text_order)
+    with reading(doc):
+        mentions = _find_mentions(doc, gazetteer)
+        _resolve(mentions, ranker_weights())
+        places = [_to_place(m) for m in mentions if m.choice is not None]
+        return sorted(places + _unresolved_places(doc, gazetteer, places), key=_text_order)
 
 
 def _find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     """Return the article's place mentions with their candidates, not yet resolved."""
+    with reading(doc):
+        return _mentions_with_candidates(doc, gazetteer)
+
+
+def _mentions_with_candidates(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     mentions = _entity_mentions(doc, gazetteer)
     mentions = _merge(mentions, _dateline_mentions(doc_text(doc), gazetteer))
     mentions = _merge(mentions, _demonym_mentions(doc, gazetteer, mentions))
@@ -796,7 +802,8 @@ def _link_qualifiers(mentions: Sequence[_Mention], text: str) -> None:
 
 def _inside(place: GazEntry, area: GazEntry) -> bool:
     """Say whether ``place`` lies in ``area`` (a country, admin1 or admin2 division)."""
-    if place.country != area.country or place.feature == "country" or place == area:
+    # (a place never lies in itself: each reading below needs two different features)
+    if place.country != area.country or place.feature == "country":
         return False
     if area.feature == "country":
         return True

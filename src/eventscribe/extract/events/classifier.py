@@ -22,7 +22,7 @@ from eventscribe.errors import ModelError
 from eventscribe.extract.events.judge import SentenceJudge, SentenceView
 from eventscribe.extract.events.triggers import Candidate
 from eventscribe.extract.events.vectors import StaticEmbedder, load_embedder
-from eventscribe.parse import span_ents
+from eventscribe.parse import span_ents, span_text, span_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -40,7 +40,7 @@ def sentence_features(span: Span, triggers: Sequence[Candidate] = ()) -> list[st
     ``triggers`` are the lexicon's candidates in the sentence: their type, mode and ACLED
     code become features too, so the classifier learns how far to trust each trigger.
     """
-    words = [t for t in span if not (t.is_space or t.is_punct)]
+    words = [t for t in span_tokens(span) if not (t.is_space or t.is_punct)]
     lemmas = [_norm(t.lemma_ or t.text, t.like_num) for t in words]
     feats = {f"w:{lemma}" for lemma in lemmas}
     feats.update(f"b:{a}_{b}" for a, b in pairwise(lemmas))
@@ -131,7 +131,7 @@ class EventClassifier:
         """Return the sentence vector the heads read (scaled), or None without an embedder."""
         if self.embedder is None:
             return None
-        result: np.ndarray[Any, Any] = self.embedder.embed(span.text) * self.meta.get(
+        result: np.ndarray[Any, Any] = self.embedder.embed(span_text(span)) * self.meta.get(
             "dense_scale", 1.0
         )
         return result
