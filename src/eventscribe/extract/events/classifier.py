@@ -141,13 +141,15 @@ class EventClassifier:
     ) -> dict[str, list[tuple[str, float]]]:
         """Return, per head, (class, probability) pairs sorted best first."""
         feats = sentence_features(span, triggers)
-        rows = [self.vocabulary[f] for f in feats if f in self.vocabulary]
+        row_of = self.vocabulary.get
+        rows = [row for f in feats if (row := row_of(f)) is not None]
         vector = self.vector(span)
         ranked = {}
         for name, head in self.heads.items():
             probs = head.probabilities(rows, vector)
-            order = np.argsort(-probs, kind="stable")
-            ranked[name] = [(head.classes[i], float(probs[i])) for i in order]
+            order = np.argsort(-probs, kind="stable").tolist()
+            values = probs.tolist()  # Python floats, as float() of each element gives
+            ranked[name] = [(head.classes[i], values[i]) for i in order]
         return ranked
 
 
