@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from eventscribe.extract.occurrences import occurrences
 from eventscribe.extract.states import dateline_state, standalone_state, state_after
 from eventscribe.gazetteer import GazEntry, Gazetteer, fold_name, prior
 from eventscribe.parse import TokenColumns, doc_cached, doc_ents, doc_text, doc_tokens, reading
@@ -740,16 +741,15 @@ def _repeat_mentions(doc: Doc, mentions: Sequence[_Mention]) -> list[_Mention]:
     entity_at = {i: ent for ent in doc_ents(doc) for i in range(ent.start_char, ent.end_char)}
     found = []
     for text, source in {m.text: m for m in mentions if m.kind == "entity"}.items():
-        for match in re.finditer(rf"(?<![\w-]){re.escape(text)}(?![\w-])", doc_text(doc)):
-            host = entity_at.get(match.start())
-            if match.start() in covered or (host is not None and host.text != text):
+        for start, end in occurrences(doc_text(doc), text, edge=_NAME_EDGE):
+            host = entity_at.get(start)
+            if start in covered or (host is not None and host.text != text):
                 continue
-            found.append(
-                _Mention(
-                    match.start(), match.end(), text, source.candidates, "repeat", hint=source.hint
-                )
-            )
+            found.append(_Mention(start, end, text, source.candidates, "repeat", hint=source.hint))
     return found
+
+
+_NAME_EDGE = re.compile(r"[\w-]")  # a repeat is a whole name: "Kano", not "Kano-based"
 
 
 def _merge(mentions: Sequence[_Mention], extra: Sequence[_Mention]) -> list[_Mention]:

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from eventscribe.errors import ModelError
 from eventscribe.extract import taxonomy as tx
 from eventscribe.extract.events.args import agent_heads, is_crowd
-from eventscribe.parse import doc_ents, doc_tokens, reading, span_text, span_tokens
+from eventscribe.parse import doc_ents, doc_tokens, span_text, span_tokens
 
 _SKIPPABLE_POS = frozenset({"DET", "ADJ", "ADV", "NUM", "PRON"})
 _BULLETS = frozenset({"•", "-", "*", "–", "—", "·", "◦", "▪"})
@@ -157,28 +157,27 @@ class Segment:
 def split_segments(doc: Doc) -> list[Segment]:
     """Split sentences at blank lines and bullet items, stripping spaces and bullet marks."""
     pieces: list[tuple[int, int, bool]] = []
-    with reading(doc):
-        for sent in doc.sents:
-            start = sent.start
-            for tok in span_tokens(sent):
-                if tok.i > start and _breaks_before(doc, tok):
-                    pieces.append(_trim(doc, start, tok.i))
-                    start = tok.i
-            pieces.append(_trim(doc, start, sent.end))
+    tokens = doc_tokens(doc).tokens
+    for sent in doc.sents:
+        start = sent.start
+        for tok in tokens[sent.start : sent.end]:
+            if tok.i > start and _breaks_before(tokens, tok):
+                pieces.append(_trim(tokens, start, tok.i))
+                start = tok.i
+        pieces.append(_trim(tokens, start, sent.end))
     segments = [(s, e, b) for s, e, b in pieces if e > s]
     return [Segment(doc[s:e], n, b) for n, (s, e, b) in enumerate(segments)]
 
 
-def _breaks_before(doc: Doc, tok: Token) -> bool:
-    prev = doc_tokens(doc).tokens[tok.i - 1]
+def _breaks_before(tokens: Sequence[Token], tok: Token) -> bool:
+    prev = tokens[tok.i - 1]
     newline = "\n" in prev.text or "\n" in prev.whitespace_
     if tok.text in _BULLETS and newline:
         return True
     return prev.is_space and "\n\n" in prev.text.replace(" ", "")
 
 
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int, bool]:
-    tokens = doc_tokens(doc).tokens
+def _trim(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int, bool]:
     bullet = False
     while start < end and (tokens[start].is_space or tokens[start].text in _BULLETS):
         bullet = bullet or tokens[start].text in _BULLETS
