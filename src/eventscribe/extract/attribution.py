@@ -115,10 +115,9 @@ def _noun_candidates(noun: Token) -> list[Candidate]:
 
 
 def _candidate(cue: Token, kind: CandidateKind, head: Token, subject: Token | None) -> Candidate:
-    others = {t.i for t in head.subtree if t != head for t in _other_report(t)}
-    words = [
-        t for t in head.subtree if not (t.dep_ == "mark" and t.head == head) and t.i not in others
-    ]
+    subtree = list(head.subtree)
+    others = {t.i for t in subtree if t != head for t in _other_report(t)}
+    words = [t for t in subtree if not (t.dep_ == "mark" and t.head == head) and t.i not in others]
     start, end = content_bounds(words)
     return Candidate(cue=cue, kind=kind, start=start, end=end, subject=subject)
 
