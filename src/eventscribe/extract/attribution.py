@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from eventscribe.errors import ModelError
+from eventscribe.parse import doc_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -72,7 +73,7 @@ def load_cue_model(path: Path | None = None) -> CueModel:
 def find_candidates(doc: Doc) -> list[Candidate]:
     """Return every candidate cue of ``doc`` with its content span, in text order."""
     found: list[Candidate] = []
-    for token in doc:
+    for token in doc_tokens(doc).tokens:
         if token.pos_ in ("VERB", "AUX"):
             found += _verb_candidates(token)
         elif token.pos_ == "NOUN":
@@ -114,10 +115,9 @@ def _noun_candidates(noun: Token) -> list[Candidate]:
 
 
 def _candidate(cue: Token, kind: CandidateKind, head: Token, subject: Token | None) -> Candidate:
-    others = {t.i for t in head.subtree if t != head for t in _other_report(t)}
-    words = [
-        t for t in head.subtree if not (t.dep_ == "mark" and t.head == head) and t.i not in others
-    ]
+    subtree = list(head.subtree)
+    others = {t.i for t in subtree if t != head for t in _other_report(t)}
+    words = [t for t in subtree if not (t.dep_ == "mark" and t.head == head) and t.i not in others]
     start, end = content_bounds(words)
     return Candidate(cue=cue, kind=kind, start=start, end=end, subject=subject)
 

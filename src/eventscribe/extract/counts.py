@@ -13,7 +13,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from eventscribe.parse import doc_ents, doc_text
+from eventscribe.parse import doc_ents, doc_text, span_tokens
 from eventscribe.records import Count
 
 if TYPE_CHECKING:
@@ -261,7 +261,7 @@ def find_counts(span: Span) -> list[CountMention]:
     children") are left out so that the figures of one category can be summed.
     """
     mentions: list[CountMention] = []
-    for token in span:
+    for token in span_tokens(span):
         if not _is_phrase_head(token):
             continue
         mention = _mention(token, previous=mentions)

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from eventscribe.extract.occurrences import occurrences
 from eventscribe.extract.states import dateline_state, standalone_state, state_after
 from eventscribe.gazetteer import GazEntry, Gazetteer, fold_name, prior
-from eventscribe.parse import doc_ents, doc_text
+from eventscribe.parse import TokenColumns, doc_cached, doc_ents, doc_text, doc_tokens, reading
 from eventscribe.records import Place, Precision
 
 if TYPE_CHECKING:
@@ -119,22 +120,29 @@ class _Mention:
     qualified: list[_Mention] = field(default_factory=list)
     choice: GazEntry | None = None
     confidence: float = 0.0
+    # fold_name(text), the name resolution compares mentions by (read millions of times)
+    key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        return fold_name(self.text)
+    def __post_init__(self) -> None:
+        self.key = fold_name(self.text)
 
 
 def find_places(doc: Doc, *, gazetteer: Gazetteer) -> list[Place]:
     """Return every place mention in ``doc``, in text order, resolved at article level."""
-    mentions = _find_mentions(doc, gazetteer)
-    _resolve(mentions, ranker_weights())
-    places = [_to_place(m) for m in mentions if m.choice is not None]
-    return sorted(places + _unresolved_places(doc, gazetteer, places), key=_text_order)
+    with reading(doc):
+        mentions = _find_mentions(doc, gazetteer)
+        _resolve(mentions, ranker_weights())
+        places = [_to_place(m) for m in mentions if m.choice is not None]
+        return sorted(places + _unresolved_places(doc, gazetteer, places), key=_text_order)
 
 
 def _find_mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     """Return the article's place mentions with their candidates, not yet resolved."""
+    with reading(doc):
+        return _mentions_with_candidates(doc, gazetteer)
+
+
+def _mentions_with_candidates(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     mentions = _entity_mentions(doc, gazetteer)
     mentions = _merge(mentions, _dateline_mentions(doc_text(doc), gazetteer))
     mentions = _merge(mentions, _demonym_mentions(doc, gazetteer, mentions))
@@ -164,8 +172,9 @@ def _unresolved_places(doc: Doc, gazetteer: Gazetteer, found: Sequence[Place]) -
     """
     taken = [(p.start, p.end) for p in found]
     spans: list[tuple[int, int]] = []
+    tokens = doc_tokens(doc)
     for start, end in _unknown_spans(doc, gazetteer):
-        first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        first, last = tokens.idx[start], tokens.end_char(end)
         if not any(a < last and first < b for a, b in taken + spans):
             spans.append((first, last))
     return [_borrowed(doc, a, b, found) for a, b in spans]
@@ -173,14 +182,20 @@ def _unresolved_places(doc: Doc, gazetteer: Gazetteer, found: Sequence[Place]) -
 
 def _unknown_spans(doc: Doc, gazetteer: Gazetteer) -> Iterator[tuple[int, int]]:
     """Yield token ranges of GPE/LOC entities and cued proper nouns with no gazetteer entry."""
+    tokens = doc_tokens(doc)
     for ent in doc_ents(doc):  # a LOC the gazetteer lacks is a park or a square more often than not
-        site = ent.label_ in ("LOC", "FAC", "ORG") and ent[-1].lower_ in SITE_WORDS
-        if (ent.label_ == "GPE" or site) and "\n" not in ent.text and len(ent) <= MAX_PLACE_TOKENS:
+        label = ent.label_
+        site = label in ("LOC", "FAC", "ORG") and tokens.lower[ent.end - 1] in SITE_WORDS
+        if (
+            (label == "GPE" or site)
+            and len(ent) <= MAX_PLACE_TOKENS
+            and "\n" not in tokens.span_text(ent.start, ent.end)
+        ):
             for start, end in _comma_parts(ent):
                 start = _skip_determiners(doc, start, end)
                 if start < end and _is_unknown(doc, start, end, gazetteer):
                     yield start, end
-        elif ent.label_ in _CUED_LABELS and _strong_cue(doc, ent.start, ent.end):
+        elif label in _CUED_LABELS and _strong_cue(doc, ent.start, ent.end):
             start = _skip_determiners(doc, ent.start, ent.end)  # "the Al-Maalif neighbourhood"
             if start < ent.end and _is_unknown(doc, start, ent.end, gazetteer):
                 yield start, _with_type_word(doc, ent.end)
@@ -192,27 +207,31 @@ def _unknown_spans(doc: Doc, gazetteer: Gazetteer) -> Iterator[tuple[int, int]]:
 
 
 def _skip_determiners(doc: Doc, start: int, end: int) -> int:
-    while start < end and (doc[start].lower_ == "the" or _is_direction(doc[start].text)):
+    tokens = doc_tokens(doc)
+    lower, text = tokens.lower, tokens.text
+    while start < end and (lower[start] == "the" or _is_direction(text[start])):
         start += 1
     return start
 
 
 def _is_unknown(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
-    words = doc[start:end]
-    if not words.text[:1].isupper() or (words.text.isupper() and len(words.text) <= 3):
+    tokens = doc_tokens(doc)
+    text, lower = tokens.span_text(start, end), tokens.lower
+    if not text[:1].isupper() or (text.isupper() and len(text) <= 3):
         return False
-    if gazetteer.demonym(words.text) is not None or words[0].lower_ in CALENDAR_WORDS:
+    if gazetteer.demonym(text) is not None or lower[start] in CALENDAR_WORDS:
         return False
-    if words[0].lower_ in TYPE_WORDS or words[0].lower_ in SITE_WORDS:
+    if lower[start] in TYPE_WORDS or lower[start] in SITE_WORDS:
         return False  # "State", "District 9": a type word is not a name
-    if any(t.lower_ in _BODY_WORDS for t in words):
+    if any(lower[i] in _BODY_WORDS for i in range(start, end)):
         return False  # "Tucson Unified School District" is a school board
-    return not gazetteer.candidates(words.text)
+    return not gazetteer.candidates(text)
 
 
 def _strong_cue(doc: Doc, start: int, end: int) -> bool:
     """Say whether the words around a name say it is a place: "village of X", "X district"."""
-    after = doc[end].lower_ if end < len(doc) else ""
+    lower = doc_tokens(doc).lower
+    after = lower[end] if end < len(lower) else ""
     if (after in TYPE_WORDS and after != "state") or after in _AREA_WORDS:
         return True
     return _of_cue(doc, start)
@@ -220,8 +239,9 @@ def _strong_cue(doc: Doc, start: int, end: int) -> bool:
 
 def _of_cue(doc: Doc, start: int) -> bool:
     """Say whether a settlement noun and "of" come before token ``start`` ("town of X")."""
-    before = doc[start - 1].lower_ if start > 0 else ""
-    return before == "of" and start > 1 and doc[start - 2].lower_ in _SETTLEMENT_NOUNS
+    lower = doc_tokens(doc).lower
+    before = lower[start - 1] if start > 0 else ""
+    return before == "of" and start > 1 and lower[start - 2] in _SETTLEMENT_NOUNS
 
 
 # The last word of a LOC/FAC/ORG entity that makes it a place events happen at
@@ -255,7 +275,8 @@ _AREA_WORDS = frozenset({
 
 
 def _with_type_word(doc: Doc, end: int) -> int:
-    after = doc[end].lower_ if end < len(doc) else ""
+    lower = doc_tokens(doc).lower
+    after = lower[end] if end < len(lower) else ""
     return end + 1 if after in TYPE_WORDS or after in _AREA_WORDS else end
 
 
@@ -289,8 +310,13 @@ def _borrowed(doc: Doc, start: int, end: int, found: Sequence[Place]) -> Place:
 
 def _entity_mentions(doc: Doc, gazetteer: Gazetteer) -> list[_Mention]:
     mentions = []
+    tokens = doc_tokens(doc)
     for ent in doc_ents(doc):
-        if ent.label_ in PLACE_LABELS and "\n" not in ent.text and len(ent) <= MAX_PLACE_TOKENS:
+        if (
+            ent.label_ in PLACE_LABELS
+            and len(ent) <= MAX_PLACE_TOKENS
+            and "\n" not in tokens.span_text(ent.start, ent.end)
+        ):
             for start, end in _comma_parts(ent):
                 mention = _entity_mention(doc, start, end, ent.label_, gazetteer)
                 if mention is not None and mention.candidates:
@@ -329,11 +355,12 @@ def _abbreviated_state(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> 
 
 def _comma_parts(ent: Span) -> Iterator[tuple[int, int]]:
     """Split "Paris, Texas" tagged as one entity into its token ranges."""
+    text = doc_tokens(ent.doc).text
     start = ent.start
-    for token in ent:
-        if token.text == ",":
-            yield start, token.i
-            start = token.i + 1
+    for i in range(ent.start, ent.end):
+        if text[i] == ",":
+            yield start, i
+            start = i + 1
     yield start, ent.end
 
 
@@ -346,30 +373,34 @@ def _span_mention(
     untagged: bool = False,
     strict: bool = False,
 ) -> _Mention | None:
-    while start < end and (doc[start].lower_ == "the" or _is_direction(doc[start].text)):
+    tokens = doc_tokens(doc)
+    lower, text = tokens.lower, tokens.text
+    while start < end and (lower[start] == "the" or _is_direction(text[start])):
         start += 1
-    if end > start and doc[end - 1].lower_ in ("'s", "’s"):
+    if end > start and lower[end - 1] in ("'s", "’s"):
         end -= 1
-    if start >= end or not doc[start].text[:1].isupper():
+    if start >= end or not text[start][:1].isupper():
         return None
-    if untagged and gazetteer.demonym(doc[start:end].text) is not None:
+    if untagged and gazetteer.demonym(tokens.span_text(start, end)) is not None:
         return None
     hint = None
-    if end - start > 1 and doc[end - 1].lower_ in TYPE_WORDS:
-        hint = TYPE_WORDS[doc[end - 1].lower_]
-        candidates = _lookup(gazetteer, doc[start:end].text, strict=strict) or _lookup(
-            gazetteer, doc[start : end - 1].text, strict=strict
+    if end - start > 1 and lower[end - 1] in TYPE_WORDS:
+        hint = TYPE_WORDS[lower[end - 1]]
+        candidates = _lookup(gazetteer, tokens.span_text(start, end), strict=strict) or _lookup(
+            gazetteer, tokens.span_text(start, end - 1), strict=strict
         )
     else:
-        if end < len(doc) and doc[end].lower_ in TYPE_WORDS and doc[end].lower_ != "city":
-            hint = TYPE_WORDS[doc[end].lower_]
+        if end < len(lower) and lower[end] in TYPE_WORDS and lower[end] != "city":
+            hint = TYPE_WORDS[lower[end]]
             end += 1
         name_end = end - 1 if hint else end
-        candidates = _lookup(gazetteer, doc[start:name_end].text, strict=strict)
+        candidates = _lookup(gazetteer, tokens.span_text(start, name_end), strict=strict)
     if not candidates:
         return _region_of_area(doc, start, end, gazetteer, strict=strict)
-    span = doc[start:end]
-    return _Mention(span.start_char, span.end_char, span.text, candidates, "entity", hint=hint)
+    return _Mention(
+        tokens.idx[start], tokens.end_char(end), tokens.span_text(start, end), candidates,
+        "entity", hint=hint,
+    )  # fmt: skip
 
 
 def _region_of_area(
@@ -381,12 +412,14 @@ def _region_of_area(
     state or country is the place (no town: "North Hinton" is not Hinton; and "the Central
     Plateau" of Haiti is not Plateau State, Nigeria, nor "South Coast" the Coast Region).
     """
+    tokens = doc_tokens(doc)
+    lower, text = tokens.lower, tokens.text
     inner = start
-    while inner < end - 1 and doc[inner].lower_ in DIRECTIONS and doc[inner].text[:1].isupper():
+    while inner < end - 1 and lower[inner] in DIRECTIONS and text[inner][:1].isupper():
         inner += 1
     if inner == start:
         return None
-    if not _named_alone(doc.text, doc[inner:end].text):
+    if not _named_alone(doc_text(doc), tokens.span_text(inner, end)):
         return None
     mention = _span_mention(doc, inner, end, gazetteer, strict=strict)
     if mention is None:
@@ -431,8 +464,9 @@ def _recovered_mentions(
     countries = {m.candidates[0].country for m in found}
     states = {(c.country, c.name) for m in found for c in m.candidates if c.feature == "admin1"}
     kept = list(found)
+    loose = _loose_spans(doc)
     for _ in range(2):
-        for start, end, label in _loose_spans(doc):
+        for start, end, label in loose:
             mention = _span_mention(doc, start, end, gazetteer, untagged=not label, strict=True)
             if mention is None and _strong_cue(doc, start, end):  # "the city of Kismaayo"
                 mention = _span_mention(doc, start, end, gazetteer, untagged=not label)
@@ -473,24 +507,44 @@ def _with_old_names(
     return mention
 
 
-def _loose_spans(doc: Doc) -> Iterator[tuple[int, int, str]]:
-    """Yield mislabelled entities (split at "and", commas, "in") and untagged proper-noun runs."""
+def _loose_spans(doc: Doc) -> list[tuple[int, int, str]]:
+    """Return mislabelled entities (split at "and", commas, "in") and untagged proper-noun runs."""
+    return doc_cached(doc, "places.loose_spans", _find_loose_spans)
+
+
+def _find_loose_spans(doc: Doc) -> list[tuple[int, int, str]]:
+    tokens = doc_tokens(doc)
+    lower = tokens.lower
+    spans = []
     for ent in doc_ents(doc):
         if ent.label_ in MISTAGGED_LABELS and len(ent) <= 4:
             start = ent.start
-            for token in ent:
-                if token.lower_ in ("and", ",", "in", "or"):
-                    yield start, token.i, ent.label_
-                    start = token.i + 1
-            yield start, ent.end, ent.label_
-    i = 0
-    while i < len(doc):
+            for i in range(ent.start, ent.end):
+                if lower[i] in ("and", ",", "in", "or"):
+                    spans.append((start, i, ent.label_))
+                    start = i + 1
+            spans.append((start, ent.end, ent.label_))
+    return spans + _untagged_runs(tokens)
+
+
+def _untagged_runs(tokens: TokenColumns) -> list[tuple[int, int, str]]:
+    """Return runs of up to three capitalised words outside entities, not opening a sentence."""
+    lower, sent_start = tokens.lower, tokens.is_sent_start
+    # a name word outside every entity
+    free = [
+        not ent and _is_name_word(text)
+        for ent, text in zip(tokens.ent_type, tokens.text, strict=True)
+    ]
+    runs = []
+    i, size = 0, len(free)
+    while i < size:
         j = i
-        while j < len(doc) and j - i < 3 and not doc[j].ent_type_ and _is_name_word(doc[j].text):
+        while j < size and j - i < 3 and free[j]:
             j += 1
-        if j > i and not doc[i].is_sent_start and doc[i].lower_ not in CALENDAR_WORDS:
-            yield i, j, ""
+        if j > i and not sent_start[i] and lower[i] not in CALENDAR_WORDS:
+            runs.append((i, j, ""))
         i = max(j, i + 1)
+    return runs
 
 
 def _is_name_word(text: str) -> bool:
@@ -499,15 +553,17 @@ def _is_name_word(text: str) -> bool:
 
 def _has_cue(doc: Doc, start: int, kept: Sequence[_Mention]) -> bool:
     """Say whether the words before token ``start`` mark a place ("in", "south of", "X and")."""
-    before = doc[start - 1].lower_ if start > 0 else ""
+    tokens = doc_tokens(doc)
+    lower = tokens.lower
+    before = lower[start - 1] if start > 0 else ""
     if before in LOCATIVES:
         return True
-    if before == "of" and start > 1 and doc[start - 2].lower_ in OF_PLACE_NOUNS:
+    if before == "of" and start > 1 and lower[start - 2] in OF_PLACE_NOUNS:
         return True
-    if before == "of" and start > 1 and doc[start - 2].lower_ in (",", "outside"):
+    if before == "of" and start > 1 and lower[start - 2] in (",", "outside"):
         return True  # where someone lives: "William Goble, 26, of Edmonton", "outside of Waterloo"
     if before in ("and", "or", ",") and start > 1:
-        previous_end = doc[start - 2].idx + len(doc[start - 2].text)
+        previous_end = tokens.end_char(start - 1)  # where token start - 2 ends
         return any(m.end == previous_end for m in kept)
     return False
 
@@ -519,19 +575,21 @@ def _big_enough(c: GazEntry) -> bool:
 def _plausible(
     c: GazEntry, label: str, cue: bool, countries: set[str], doc: Doc, start: int, end: int
 ) -> bool:
+    tokens = doc_tokens(doc)
     if c.feature == "country" and label:
         # A mislabelled "Jordan" is a person more often than the country; "in Jordan", "Zambia,
         # Malawi and Mozambique" and a capitals-only "DRC" are the country.
-        words = doc[start:end].text
+        words = tokens.span_text(start, end)
         return cue or (words.isupper() and len(words) >= 3 and label in ("ORG", "PERSON"))
-    if c.feature == "city" and label and "the" in (doc[start].lower_, doc[start - 1].lower_):
+    # (at token 0, as doc[-1], the token before is the last one)
+    if c.feature == "city" and label and "the" in (tokens.lower[start], tokens.lower[start - 1]):
         return False  # "the White House", "the Kremlin": a building or body, not a town
     if label == "FAC":  # "in Mandalay" as a building; "at the White House" is not in Tennessee
         return cue and (c.feature != "city" or c.population >= BIG_CITY)
     if cue:
         return _big_enough(c)
     if label == "PERSON":
-        verb_before = start > 0 and doc[start - 1].pos_ == "VERB"
+        verb_before = start > 0 and tokens.pos[start - 1] == "VERB"
         return verb_before and c.country in countries and c.population >= BIG_CITY
     return bool(label) and c.country in countries and c.population >= MIN_CUED_POPULATION
 
@@ -593,32 +651,33 @@ def _org_reading(
 def _org_place_spans(ent: Span) -> Iterator[tuple[int, int, str]]:
     """Yield (start, end, edge) name runs: before an organisation word, after its "of", and
     the longest leading or a last-word name of a longer organisation."""
-    doc = ent.doc
-    for token in ent:
-        glued = token.lower_ == "in" and token.i + 1 < ent.end  # "Hospital ... in Winnipeg"
-        if glued and all(_is_name_word(t.text) for t in doc[token.i + 1 : ent.end]):
-            yield token.i + 1, ent.end, "in"
-        if token.lower_ not in ORG_PLACE_WORDS:
+    tokens = doc_tokens(ent.doc)
+    lower, text = tokens.lower, tokens.text
+    for i in range(ent.start, ent.end):
+        glued = lower[i] == "in" and i + 1 < ent.end  # "Hospital ... in Winnipeg"
+        if glued and all(_is_name_word(text[k]) for k in range(i + 1, ent.end)):
+            yield i + 1, ent.end, "in"
+        if lower[i] not in ORG_PLACE_WORDS:
             continue
-        if token.i > ent.start and all(_is_name_word(t.text) for t in doc[ent.start : token.i]):
-            yield ent.start, token.i, "word"
-        after = token.i + 1
-        if after + 1 < ent.end and doc[after].lower_ == "of":
+        if i > ent.start and all(_is_name_word(text[k]) for k in range(ent.start, i)):
+            yield ent.start, i, "word"
+        after = i + 1
+        if after + 1 < ent.end and lower[after] == "of":
             yield after + 1, ent.end, "word"
             end = after + 1
-            while end < ent.end and _is_org_name_word(doc[end].text):
+            while end < ent.end and _is_org_name_word(text[end]):
                 end += 1
             # "University of Missouri Extension", "Hospital of Manitoba in Winnipeg"
             for stop in range(min(end, ent.end - 1), after + 1, -1):
                 yield after + 1, stop, "word"
-    first = ent.start + (doc[ent.start].lower_ == "the")
+    first = ent.start + (lower[ent.start] == "the")
     run = first
-    while run < ent.end and run - first < 3 and _is_org_name_word(doc[run].text):
+    while run < ent.end and run - first < 3 and _is_org_name_word(text[run]):
         run += 1
     for end in range(run, first, -1):  # "Los Angeles County Fire Department": longest first
         if end < ent.end:
             yield first, end, "start"
-    if ent.end - first > 1 and _is_name_word(doc[ent.end - 1].text):
+    if ent.end - first > 1 and _is_name_word(text[ent.end - 1]):
         yield ent.end - 1, ent.end, "end"
 
 
@@ -659,25 +718,33 @@ def _dateline_mentions(text: str, gazetteer: Gazetteer) -> list[_Mention]:
 def _demonym_mentions(doc: Doc, gazetteer: Gazetteer, taken: Sequence[_Mention]) -> list[_Mention]:
     """Return "Iranian", "Dutch", "South Korean" as mentions of their country."""
     covered = {i for m in taken for i in range(m.start, m.end)}
+    tokens = doc_tokens(doc)
+    capital = [  # a capitalised alphabetic word: most tokens are not, and start no demonym
+        text[:1].isupper() and alpha
+        for text, alpha in zip(tokens.text, tokens.is_alpha, strict=True)
+    ]
     found: list[_Mention] = []
     i = 0
-    while i < len(doc):
-        size, country = _demonym_at(doc, i, gazetteer)
-        if country is not None and doc[i].idx not in covered and doc[i].ent_type_ in DEMONYM_HOSTS:
-            span = doc[i : i + size]
-            found.append(_Mention(span.start_char, span.end_char, span.text, [country], "demonym"))
+    while i < len(capital):
+        if not capital[i]:
+            i += 1
+            continue
+        size, country = _demonym_at(tokens, capital, i, gazetteer)
+        host = tokens.ent_type[i]
+        if country is not None and tokens.idx[i] not in covered and host in DEMONYM_HOSTS:
+            words = tokens.span_text(i, i + size)
+            end = tokens.end_char(i + size)
+            found.append(_Mention(tokens.idx[i], end, words, [country], "demonym"))
         i += max(size, 1)
     return found
 
 
-def _demonym_at(doc: Doc, i: int, gazetteer: Gazetteer) -> tuple[int, GazEntry | None]:
-    first = doc[i]
-    if not (first.text[:1].isupper() and first.is_alpha):  # most tokens: no span to build
-        return 0, None
+def _demonym_at(
+    tokens: TokenColumns, capital: list[bool], i: int, gazetteer: Gazetteer
+) -> tuple[int, GazEntry | None]:
     for size in (2, 1):
-        words = doc[i : i + size]
-        if len(words) == size and all(t.text[:1].isupper() and t.is_alpha for t in words):
-            country = gazetteer.demonym(words.text)
+        if i + size <= len(capital) and all(capital[i : i + size]):
+            country = gazetteer.demonym(tokens.span_text(i, i + size))
             if country is not None:
                 return size, country
     return 0, None
@@ -690,17 +757,16 @@ def _repeat_mentions(doc: Doc, mentions: Sequence[_Mention]) -> list[_Mention]:
     found = []
     for text, source in {m.text: m for m in mentions if m.kind == "entity"}.items():
         # A compound modifier names the place too: "the U.S.-led campaign", "a Texas-based firm".
-        pattern = rf"(?<![\w-]){re.escape(text)}(?!\w|-(?![a-z]))"
-        for match in re.finditer(pattern, doc_text(doc)):
-            host = entity_at.get(match.start())
-            if match.start() in covered or (host is not None and host.text != text):
+        for start, end in occurrences(doc_text(doc), text, edge=_NAME_EDGE, after=_NAME_END):
+            host = entity_at.get(start)
+            if start in covered or (host is not None and host.text != text):
                 continue
-            found.append(
-                _Mention(
-                    match.start(), match.end(), text, source.candidates, "repeat", hint=source.hint
-                )
-            )
+            found.append(_Mention(start, end, text, source.candidates, "repeat", hint=source.hint))
     return found
+
+
+_NAME_EDGE = re.compile(r"[\w-]")  # a repeat is a whole name: "Kano", not "Al-Kano"
+_NAME_END = re.compile(r"\w|-(?![a-z])")  # ... that may lead a compound: "Kano-based"
 
 
 def _merge(mentions: Sequence[_Mention], extra: Sequence[_Mention]) -> list[_Mention]:
@@ -761,7 +827,8 @@ def _comma_between(text: str, end: int, start: int) -> bool:
 
 def _inside(place: GazEntry, area: GazEntry) -> bool:
     """Say whether ``place`` lies in ``area`` (a country, admin1 or admin2 division)."""
-    if place.country != area.country or place.feature == "country" or place == area:
+    # (a place never lies in itself: each reading below needs two different features)
+    if place.country != area.country or place.feature == "country":
         return False
     if area.feature == "country":
         return True
@@ -826,7 +893,7 @@ def candidate_features(
     c: GazEntry,
     m: _Mention,
     mentions: Sequence[_Mention],
-    evidence: dict[str, dict[str, float]],
+    evidence: _Evidence,
     *,
     proximity: bool = True,
 ) -> tuple[float, ...]:
@@ -845,7 +912,7 @@ def _score(
     c: GazEntry,
     m: _Mention,
     mentions: Sequence[_Mention],
-    evidence: dict[str, dict[str, float]],
+    evidence: _Evidence,
     weights: Sequence[float],
 ) -> float:
     features = candidate_features(c, m, mentions, evidence, proximity=any(weights[-2:]))
@@ -873,9 +940,25 @@ def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
-def _country_evidence(mentions: Sequence[_Mention]) -> dict[str, dict[str, float]]:
+class _Evidence(defaultdict[str, dict[str, float]]):
+    """Country -> {mention key -> weight}, with each mention's view of it worked out once."""
+
+    def __init__(self) -> None:
+        super().__init__(lambda: defaultdict(float))
+        self._views: dict[str, tuple[dict[str, float], float]] = {}
+
+    def others(self, key: str) -> tuple[dict[str, float], float]:
+        """Return (country -> weight of the mentions not named ``key``, their sum over all)."""
+        view = self._views.get(key)
+        if view is None:
+            weights = {c: sum(w for k, w in ws.items() if k != key) for c, ws in self.items()}
+            view = self._views[key] = weights, sum(weights.values())
+        return view
+
+
+def _country_evidence(mentions: Sequence[_Mention]) -> _Evidence:
     """Return country -> {mention key -> weight}: what says the article is about that country."""
-    evidence: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    evidence = _Evidence()
     for m in mentions:
         if m.choice is not None:
             entry, weight = m.choice, (1.0 if m.choice.feature == "country" else 0.5) * m.confidence
@@ -907,14 +990,10 @@ def _near_division(city: GazEntry, division: GazEntry) -> bool:
     return county or _inside(city, division)
 
 
-def _context_score(c: GazEntry, m: _Mention, evidence: dict[str, dict[str, float]]) -> float:
+def _context_score(c: GazEntry, m: _Mention, evidence: _Evidence) -> float:
     """Favour the countries other mentions point to (a name does not vouch for itself)."""
-
-    def others(weights: dict[str, float]) -> float:
-        return sum(w for key, w in weights.items() if key != m.key)
-
-    total = sum(others(weights) for weights in evidence.values())
-    mine = others(evidence.get(c.country, {}))
+    weights, total = evidence.others(m.key)
+    mine = weights.get(c.country, 0)
     return 1.0 + 0.8 * mine / total if mine > 0 else 0.0
 
 
@@ -934,7 +1013,8 @@ def _containment_score(c: GazEntry, m: _Mention, mentions: Sequence[_Mention]) -
     best = 0.0
     for other in mentions:
         o = other.choice
-        if o is None or other.key == m.key or o.feature == "country":
+        # neither lies in the other, nor are both states of one country, across countries
+        if o is None or o.country != c.country or other.key == m.key or o.feature == "country":
             continue
         if _inside(c, o) or _inside(o, c):
             return 1.5

@@ -35,7 +35,7 @@ from eventscribe.extract.attribution import (
 )
 from eventscribe.extract.datelines import DATELINE
 from eventscribe.extract.speakers import Cue, attach_speaker
-from eventscribe.parse import doc_text
+from eventscribe.parse import doc_text, doc_tokens
 from eventscribe.records import Actor, Quote, QuoteKind
 
 if TYPE_CHECKING:
@@ -405,8 +405,9 @@ def _indirect_quotes(
     quotes = []
     for candidate in _chosen_candidates(doc, model, inside_marks):
         quotes += _reported_content(doc, candidate, actors, marked)
-    for token in doc:
-        if token.lower_ == "according" and not any(o < token.idx < c for o, c in inside_marks):
+    tokens = doc_tokens(doc)
+    for token, lower in zip(tokens.tokens, tokens.lower, strict=True):
+        if lower == "according" and not any(o < token.idx < c for o, c in inside_marks):
             quote = _according_clause(doc, token, actors)
             if quote is not None and not any(_overlaps(quote, q) for q in quotes):
                 quotes.append(quote)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -55,13 +55,14 @@ class ActorDictionary:
     capitals: dict[str, str] = field(default_factory=dict)  # "Tehran" -> alpha-3
     demonyms: dict[str, str] = field(default_factory=dict)  # alpha-3 -> "Iranian"
     states: dict[str, NamedActor] = field(default_factory=dict)  # alpha-3 -> the country
-    _named_re: re.Pattern[str] | None = field(default=None, repr=False)
-    _role_re: re.Pattern[str] | None = field(default=None, repr=False)
-    _modifier_re: re.Pattern[str] | None = field(default=None, repr=False)
+    _named_re: Alternation | None = field(default=None, repr=False)
+    _role_re: Alternation | None = field(default=None, repr=False)
+    _modifier_re: Alternation | None = field(default=None, repr=False)
+    _title_words: frozenset[str] | None = field(default=None, repr=False)
     # the role matches of the last text scanned: three stages scan each article's text
     _role_scan: tuple[str, list[re.Match[str]]] | None = field(default=None, repr=False)
 
-    def named_pattern(self) -> re.Pattern[str]:
+    def named_pattern(self) -> Alternation:
         """Return the regex matching every name and alias (case-sensitive, first letter free)."""
         if self._named_re is None:
             self._named_re = _alternation(self.named, case_free_first=True)
@@ -75,19 +76,26 @@ class ActorDictionary:
                 return self.roles[variant]
         raise KeyError(surface)
 
+    def title_words(self) -> frozenset[str]:
+        """Return every word of the title roles' phrases ("foreign", "minister", ...)."""
+        if self._title_words is None:
+            titles = [r.phrase for r in self.roles.values() if r.use == "title"]
+            self._title_words = frozenset(w for phrase in titles for w in phrase.split())
+        return self._title_words
+
     def role_matches(self, text: str) -> list[re.Match[str]]:
         """Return every ``role_pattern`` match in ``text`` (the last text's are remembered)."""
         if self._role_scan is None or self._role_scan[0] is not text:
             self._role_scan = (text, list(self.role_pattern().finditer(text)))
         return self._role_scan[1]
 
-    def role_pattern(self) -> re.Pattern[str]:
+    def role_pattern(self) -> Alternation:
         """Return the case-insensitive regex matching every role phrase."""
         if self._role_re is None:
             self._role_re = _alternation(self.roles, ignore_case=True)
         return self._role_re
 
-    def modifier_pattern(self) -> re.Pattern[str]:
+    def modifier_pattern(self) -> Alternation:
         """Return the regex matching country words (names, aliases, demonyms)."""
         if self._modifier_re is None:
             self._modifier_re = _alternation(self.modifiers, case_free_first=True)
@@ -99,22 +107,94 @@ class ActorDictionary:
         return actor.name if actor is not None else None
 
 
-def _surface_regex(surface: str, *, case_free_first: bool) -> str:
-    body = re.sub(r"\\?['’]", "['’]", re.escape(surface)).replace(r"\ ", r"\s+")
+def _surface_regex(surface: str, *, case_free_first: bool) -> tuple[str, str]:
+    """Return the regex of a surface and the part of it that matches its first character."""
+    body = _escape(surface)
     first = surface[0]
+    head = _escape(first)
     if case_free_first and first.isalpha() and not surface.isupper():
-        body = f"[{first.upper()}{first.lower()}]" + body[len(re.escape(first)) :]
-    return body
+        head = f"[{first.upper()}{first.lower()}]"
+        body = head + body[len(re.escape(first)) :]
+    return body, head
+
+
+def _escape(surface: str) -> str:
+    return re.sub(r"\\?['’]", "['’]", re.escape(surface)).replace(r"\ ", r"\s+")
 
 
 def _alternation(
     surfaces: Iterable[str], *, case_free_first: bool = False, ignore_case: bool = False
-) -> re.Pattern[str]:
+) -> Alternation:
     # Longest first: Python's alternation takes the first alternative that matches.
     ordered = sorted(set(surfaces), key=lambda s: (-len(s), s))
     parts = [_surface_regex(s, case_free_first=case_free_first) for s in ordered]
-    flags = re.IGNORECASE if ignore_case else 0
-    return re.compile(r"(?<![\w])(?:" + "|".join(parts or ["(?!)"]) + r")(?![\w])", flags)
+    return Alternation(parts, flags=re.IGNORECASE if ignore_case else 0)
+
+
+# A regex matching one character: a literal, an escaped literal or a class (not "\\s+").
+_ONE_CHARACTER = re.compile(r"[^\\\[]|\\[^ ]|\[[^\]]+\]")
+_ANY_START = re.compile(r"(?<![\w])(?s:.)")  # where a surface may start: after no word character
+
+
+class Alternation:
+    """The longest-first alternation of a table's surfaces, each a whole word sequence.
+
+    ``regex`` is the whole alternation; ``finditer`` finds the same matches faster. Python's
+    ``re`` tries every alternative at every position, and the tables hold hundreds: an
+    alternative can only match where its first character does, so ``finditer`` tries, at each
+    position where a surface may start, only the alternatives (in the same order) whose first
+    character fits the text's there.
+    """
+
+    def __init__(self, parts: Sequence[tuple[str, str]], *, flags: int) -> None:
+        self._flags = flags
+        self.regex = self._compile([body for body, _ in parts])
+        self._parts = parts
+        # every head a single character: else finditer scans with the whole alternation
+        self._by_first = bool(parts) and all(
+            body.startswith(head) and _ONE_CHARACTER.fullmatch(head) for body, head in parts
+        )
+        self._heads = list(dict.fromkeys(head for _, head in parts))
+        self._at: dict[str, re.Pattern[str] | None] = {}  # first character -> its alternatives
+
+    def _compile(self, bodies: Sequence[str]) -> re.Pattern[str]:
+        alternatives = "|".join(bodies or ["(?!)"])
+        return re.compile(r"(?<![\w])(?:" + alternatives + r")(?![\w])", self._flags)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Yield the non-overlapping matches in ``text``, as ``regex.finditer`` does."""
+        if not self._by_first:
+            yield from self.regex.finditer(text)
+            return
+        end = 0
+        for start in _ANY_START.finditer(text):
+            position = start.start()
+            if position < end:
+                continue
+            regex = self._starting_with(text[position])
+            found = regex.match(text, position) if regex is not None else None
+            if found is not None:
+                yield found
+                end = found.end()
+
+    def _starting_with(self, char: str) -> re.Pattern[str] | None:
+        if char not in self._at:
+            heads = {h for h in self._heads if re.fullmatch(h, char, self._flags)}
+            bodies = [body for body, head in self._parts if head in heads]
+            self._at[char] = self._compile(bodies) if bodies else None
+        return self._at[char]
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        """Return ``regex.match(text, pos)``."""
+        return self.regex.match(text, pos)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """Return ``regex.search(text)``."""
+        return self.regex.search(text)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        """Return ``regex.fullmatch(text)``."""
+        return self.regex.fullmatch(text)
 
 
 def load_actor_dictionary(paths: Sequence[Path] = ()) -> ActorDictionary:

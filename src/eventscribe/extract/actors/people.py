@@ -179,7 +179,7 @@ def _is_title_token(word: str, dictionary: ActorDictionary) -> bool:
     lower = word.lower()
     if lower in _TITLE_FILLERS or lower in _HONORIFICS:
         return True
-    if any(lower in role.phrase.split() for role in _title_roles(dictionary)):
+    if lower in dictionary.title_words():
         return True
     return (word[:1].isupper() and word.isalpha()) or word in dictionary.modifiers
 

@@ -43,6 +43,7 @@ from eventscribe.extract.actors.names import (
 )
 from eventscribe.extract.actors.people import person_mentions
 from eventscribe.extract.actors.roles import group_mentions, post_mentions
+from eventscribe.extract.occurrences import occurrences
 from eventscribe.parse import doc_text
 from eventscribe.records import Actor
 
@@ -123,13 +124,14 @@ def _surname_mentions(doc: Doc, kept: list[Mention]) -> list[Mention]:
             people.setdefault(actor.name.split()[-1], actor)
     found = []
     for surname, actor in people.items():
-        for match in re.finditer(r"(?<!\w)" + re.escape(surname) + r"(?!\w)", doc_text(doc)):
-            if match.start() > actor.end:
-                coded = replace(
-                    actor, text=surname, start=match.start(), end=match.end(), aliases=[]
-                )
-                found.append(Mention(coded, -1, match.start()))
+        for start, end in occurrences(doc_text(doc), surname, edge=_WORD):
+            if start > actor.end:
+                coded = replace(actor, text=surname, start=start, end=end, aliases=[])
+                found.append(Mention(coded, -1, start))
     return found
+
+
+_WORD = re.compile(r"\w")
 
 
 def _acronym_mentions(doc: Doc, kept: list[Mention]) -> list[Mention]:

@@ -22,7 +22,7 @@ from eventscribe.errors import ModelError
 from eventscribe.extract.events.judge import SentenceJudge, SentenceView
 from eventscribe.extract.events.triggers import Candidate
 from eventscribe.extract.events.vectors import StaticEmbedder, load_embedder
-from eventscribe.parse import span_ents
+from eventscribe.parse import span_ents, span_text, span_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -40,7 +40,7 @@ def sentence_features(span: Span, triggers: Sequence[Candidate] = ()) -> list[st
     ``triggers`` are the lexicon's candidates in the sentence: their type, mode and ACLED
     code become features too, so the classifier learns how far to trust each trigger.
     """
-    words = [t for t in span if not (t.is_space or t.is_punct)]
+    words = [t for t in span_tokens(span) if not (t.is_space or t.is_punct)]
     lemmas = [_norm(t.lemma_ or t.text, t.like_num) for t in words]
     feats = {f"w:{lemma}" for lemma in lemmas}
     feats.update(f"b:{a}_{b}" for a, b in pairwise(lemmas))
@@ -117,7 +117,7 @@ def core_text(span: Span) -> str:
 def sentence_vector(span: Span, embedder: StaticEmbedder, *, core: bool) -> np.ndarray[Any, Any]:
     """Return the sentence's static vector and, with ``core``, its predicate core's after it:
     a long sentence's mean drowns its main verb in background words; the core's does not."""
-    whole = embedder.embed(span.text)
+    whole = embedder.embed(span_text(span))
     if not core:
         return whole
     return np.concatenate([whole, embedder.embed(core_text(span))])
@@ -179,13 +179,15 @@ class EventClassifier:
     ) -> dict[str, list[tuple[str, float]]]:
         """Return, per head, (class, probability) pairs sorted best first."""
         feats = sentence_features(span, triggers)
-        rows = [self.vocabulary[f] for f in feats if f in self.vocabulary]
+        row_of = self.vocabulary.get
+        rows = [row for f in feats if (row := row_of(f)) is not None]
         vector = self.vector(span)
         ranked = {}
         for name, head in self.heads.items():
             probs = head.probabilities(rows, vector)
-            order = np.argsort(-probs, kind="stable")
-            ranked[name] = [(head.classes[i], float(probs[i])) for i in order]
+            order = np.argsort(-probs, kind="stable").tolist()
+            values = probs.tolist()  # Python floats, as float() of each element gives
+            ranked[name] = [(head.classes[i], values[i]) for i in order]
         return ranked
 
 

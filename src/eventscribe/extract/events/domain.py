@@ -11,6 +11,8 @@ import itertools
 
 from spacy.tokens import Doc, Span
 
+from eventscribe.parse import doc_tokens
+
 __all__ = ["article_domain", "habitual", "sentence_veto"]
 
 _SPORT = frozenset(
@@ -183,7 +185,8 @@ def article_domain(doc: Doc) -> float:
     An article is off-domain when it has at least three distinct words of one such field and
     fewer words of political conflict (police alone is not political: it is in crime news).
     """
-    lemmas = {t.lemma_.lower() for t in doc} | {t.lower_ for t in doc}
+    tokens = doc_tokens(doc)
+    lemmas = {lemma.lower() for lemma in tokens.lemma} | set(tokens.lower)
     political = len(lemmas & _POLITICAL)
     fields = (_SPORT_WORDS, _MARKET_WORDS, _CRIME, _DISASTER, _CULTURE)
     worst = max(len(lemmas & words) for words in fields)

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from eventscribe.errors import ModelError
 from eventscribe.extract import taxonomy as tx
 from eventscribe.extract.events.args import agent_heads, is_crowd
-from eventscribe.parse import doc_ents
+from eventscribe.parse import doc_ents, doc_tokens, span_text, span_tokens
 
 _SKIPPABLE_POS = frozenset({"DET", "ADJ", "ADV", "NUM", "PRON"})
 _BULLETS = frozenset({"•", "-", "*", "–", "—", "·", "◦", "▪"})
@@ -151,37 +151,38 @@ class Segment:
 
     @property
     def is_intro(self) -> bool:
-        return self.span.text.rstrip().endswith(":")
+        return span_text(self.span).rstrip().endswith(":")
 
 
 def split_segments(doc: Doc) -> list[Segment]:
     """Split sentences at blank lines and bullet items, stripping spaces and bullet marks."""
     pieces: list[tuple[int, int, bool]] = []
+    tokens = doc_tokens(doc).tokens
     for sent in doc.sents:
         start = sent.start
-        for tok in sent:
-            if tok.i > start and _breaks_before(doc, tok):
-                pieces.append(_trim(doc, start, tok.i))
+        for tok in tokens[sent.start : sent.end]:
+            if tok.i > start and _breaks_before(tokens, tok):
+                pieces.append(_trim(tokens, start, tok.i))
                 start = tok.i
-        pieces.append(_trim(doc, start, sent.end))
+        pieces.append(_trim(tokens, start, sent.end))
     segments = [(s, e, b) for s, e, b in pieces if e > s]
     return [Segment(doc[s:e], n, b) for n, (s, e, b) in enumerate(segments)]
 
 
-def _breaks_before(doc: Doc, tok: Token) -> bool:
-    prev = doc[tok.i - 1]
+def _breaks_before(tokens: Sequence[Token], tok: Token) -> bool:
+    prev = tokens[tok.i - 1]
     newline = "\n" in prev.text or "\n" in prev.whitespace_
     if tok.text in _BULLETS and newline:
         return True
     return prev.is_space and "\n\n" in prev.text.replace(" ", "")
 
 
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int, bool]:
+def _trim(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int, bool]:
     bullet = False
-    while start < end and (doc[start].is_space or doc[start].text in _BULLETS):
-        bullet = bullet or doc[start].text in _BULLETS
+    while start < end and (tokens[start].is_space or tokens[start].text in _BULLETS):
+        bullet = bullet or tokens[start].text in _BULLETS
         start += 1
-    while end > start and doc[end - 1].is_space:
+    while end > start and tokens[end - 1].is_space:
         end -= 1
     return start, end, bullet
 
@@ -192,10 +193,11 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int, bool]:
 def score_sentence(span: Span, *, lexicon: Lexicon) -> list[Candidate]:
     """Return trigger candidates in a span: longest non-overlapping lexicon matches."""
     found: list[Candidate] = []
-    for tok in span:
+    words = span_tokens(span)
+    for tok in words:
         for key in {tok.lemma_.lower(), tok.lower_}:
             for entry in lexicon.by_first.get(key, ()):
-                tokens = _match(entry, tok, span)
+                tokens = _match(entry, tok, span, words)
                 if tokens and _flags_allow(entry, span.doc, tokens):
                     anchor = _phrase_head(span.doc, tokens)
                     found.append(
@@ -211,20 +213,22 @@ def score_sentence(span: Span, *, lexicon: Lexicon) -> list[Candidate]:
     return _longest(found)
 
 
-def _match(entry: LexEntry, tok: Token, span: Span) -> tuple[int, ...]:
+def _match(entry: LexEntry, tok: Token, span: Span, words: list[Token]) -> tuple[int, ...]:
+    """Return the token indices of ``entry``'s trigger from ``tok`` on (``words``: the span's)."""
     if len(entry.trigger) == 1 and not _pos_ok(entry.pos, tok):
         return ()
     got, i = [tok.i], tok.i + 1
+    offset = span.start
     for lemma in entry.trigger[1:]:
         skipped = 0
         while (
             i < span.end
             and skipped < 2
-            and not _is(span.doc[i], lemma)
-            and (span.doc[i].pos_ in _SKIPPABLE_POS)
+            and not _is(words[i - offset], lemma)
+            and (words[i - offset].pos_ in _SKIPPABLE_POS)
         ):
             i, skipped = i + 1, skipped + 1
-        if i >= span.end or not _is(span.doc[i], lemma):
+        if i >= span.end or not _is(words[i - offset], lemma):
             return ()
         got.append(i)
         i += 1
