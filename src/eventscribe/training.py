@@ -94,8 +94,6 @@ def load_split(data_dir: Path, split: str) -> list[Example]:
     return read_examples(paths)
 
 
-
-
 def load_training(data_dir: Path, real: Path | None) -> list[Example]:
     """Read the written train split and, when given, the real train half."""
     examples = load_split(data_dir, "train")
