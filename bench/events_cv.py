@@ -10,7 +10,8 @@ labels of all sentences are then scored by bench/events.py's own code: PLOVER ty
 ACLED sub-event weighted and macro F1, per class, the share of labelled events that come back
 with none, the non-event false-positive rate. This is the figure designs are chosen by; the
 real dev half is never read. ``--leading NAME=VALUE`` tries another judge setting (judge.Leading);
-the fits do not depend on it. ``--errors`` adds, per gold class, where its sentences went (the
+the fits do not depend on it. ``--c`` and ``--no-core`` try another penalty, or the heads
+without the predicate core's vector (training.CORE_VECTOR). ``--errors`` adds, per gold class, where its sentences went (the
 system's label, the classifier's alone, and whether a lexicon trigger of the gold type fired).
 """
 
@@ -39,7 +40,7 @@ from eventscribe.extract.events.triggers import score_sentence
 from eventscribe.parse import Parsed, parse_articles
 from eventscribe.pipeline import Models, extract_findings, load_models
 from eventscribe.records import Article, Findings
-from eventscribe.training import featurize, fit, load_split
+from eventscribe.training import CORE_VECTOR, C, featurize, fit, load_split
 
 REPO = Path(__file__).resolve().parent.parent
 REAL = REPO / "data" / "real" / "events" / "train.jsonl"
@@ -52,11 +53,14 @@ def fold_of(doc: str, folds: int) -> int:
     return int(hashlib.sha1(doc.encode()).hexdigest(), 16) % folds
 
 
-def cached_features(examples: list[Any], *, models: Models, cache: Path | None) -> Any:
+def cached_features(
+    examples: list[Any], *, models: Models, cache: Path | None, core: bool = CORE_VECTOR
+) -> Any:
     """Featurize and embed every example, reusing a cache made by the same feature code."""
     code = REPO / "src" / "eventscribe" / "extract" / "events"
     key = hashlib.sha1(b"".join((code / s).read_bytes() for s in SOURCES))
     key.update((code.parent.parent / "training.py").read_bytes())
+    key.update(f"core={core}".encode())
     key.update("\n".join(e.text for e in examples).encode())
     if cache is not None and cache.is_file():
         stored = pickle.loads(cache.read_bytes())
@@ -64,7 +68,7 @@ def cached_features(examples: list[Any], *, models: Models, cache: Path | None) 
             return stored["features"], stored["vectors"]
     embedder = models.classifier.embedder if models.classifier else None
     features, vectors = featurize(
-        examples, nlp=models.nlp, lexicon=models.lexicon, embedder=embedder
+        examples, nlp=models.nlp, lexicon=models.lexicon, embedder=embedder, core=core
     )
     if cache is not None:
         cache.write_bytes(
@@ -86,10 +90,17 @@ class Folds:
     folds: int
 
 
-def prepare(rows: list[dict[str, Any]], *, models: Models, folds: int, cache: Path | None) -> Folds:
+def prepare(
+    rows: list[dict[str, Any]],
+    *,
+    models: Models,
+    folds: int,
+    cache: Path | None,
+    core: bool = CORE_VECTOR,
+) -> Folds:
     """Featurize the training data and parse the real sentences once, for every fold."""
     examples = load_split(WRITTEN, "train") + read_examples([REAL])
-    features, vectors = cached_features(examples, models=models, cache=cache)
+    features, vectors = cached_features(examples, models=models, cache=cache, core=core)
     articles = (Article(id=str(r["id"]), text=r["text"]) for r in rows)
     return Folds(
         rows=rows,
@@ -185,14 +196,19 @@ def main() -> None:
         metavar="NAME=VALUE",
         help="Override one judge.Leading setting (repeatable), to try another one.",
     )
+    parser.add_argument("--c", type=float, default=C, help="The heads' inverse L2 penalty.")
+    parser.add_argument(
+        "--no-core", action="store_true", help="Leave the predicate core's vector out."
+    )
     args = parser.parse_args()
     models = load_models()
     overrides = {k: float(v) for k, v in (item.split("=", 1) for item in args.leading)}
     models = replace(models, leading=replace(models.leading, **overrides))
     rows = bench.read_rows(REAL)
     started = time.perf_counter()
-    data = prepare(rows, models=models, folds=args.folds, cache=args.cache)
-    findings, readings = run_folds(data, fit_folds(data, models=models), models=models)
+    data = prepare(rows, models=models, folds=args.folds, cache=args.cache, core=not args.no_core)
+    fitted = fit_folds(data, models=models, c=args.c)
+    findings, readings = run_folds(data, fitted, models=models)
     print(
         f"{REAL}: {len(rows)} sentences, {args.folds} folds by doc, {time.perf_counter() - started:.0f} s"
     )
