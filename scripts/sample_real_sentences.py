@@ -19,7 +19,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 _SENT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
-QUOTAS_EL = {"Unknown_Andy": 300, "Atrocities": 200, "AP": 150, "wiki": 100, "Xinhua": 100, "coalition": 50}
+QUOTAS_EL = {
+    "Unknown_Andy": 300,
+    "Atrocities": 200,
+    "AP": 150,
+    "wiki": 100,
+    "Xinhua": 100,
+    "coalition": 50,
+}
 N_TRNEWS, N_GEOVIRUS, N_POLNEAR = 250, 110, 300
 
 
@@ -49,7 +56,14 @@ def _event_location(corpora: Path, rng: random.Random) -> list[dict[str, str]]:
     for source, n in QUOTAS_EL.items():
         for text in rng.sample(by_source[source], min(n, len(by_source[source]))):
             doc = "el-" + hashlib.sha1(text.encode()).hexdigest()[:12]
-            rows.append({"corpus": f"event-location/{source}", "doc": doc, "split": _split(doc), "text": text})
+            rows.append(
+                {
+                    "corpus": f"event-location/{source}",
+                    "doc": doc,
+                    "split": _split(doc),
+                    "text": text,
+                }
+            )
     return rows
 
 
@@ -62,7 +76,9 @@ def _xml_docs(path: Path) -> list[tuple[str, str]]:
     return docs
 
 
-def _from_docs(corpus: str, docs: list[tuple[str, str, str]], n: int, rng: random.Random) -> list[dict[str, str]]:
+def _from_docs(
+    corpus: str, docs: list[tuple[str, str, str]], n: int, rng: random.Random
+) -> list[dict[str, str]]:
     pool = [(key, split, s) for key, split, text in docs for s in _sentences(text)]
     return [
         {"corpus": corpus, "doc": key, "split": split, "text": s}
@@ -104,7 +120,13 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     with (args.out / "sentences.jsonl").open("w", encoding="utf-8") as fh:
         for row in unique:
-            fh.write(json.dumps({k: row[k] for k in ("id", "corpus", "doc", "split", "text")}, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {k: row[k] for k in ("id", "corpus", "doc", "split", "text")},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     print(f"{len(unique)} sentences -> {args.out / 'sentences.jsonl'}")
 
 
