@@ -577,12 +577,13 @@ def _isolated(i: int, points: list[tuple[float, float]]) -> bool:
     # few left are measured.
     band = ISOLATION_KM / 111.0
     return not any(
-        j != i and abs(other[0] - lat) <= band and _km(lat, lon, *other) <= ISOLATION_KM
+        j != i and abs(other[0] - lat) <= band and haversine_km(lat, lon, *other) <= ISOLATION_KM
         for j, other in enumerate(points)
     )
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Return the great-circle distance between two points, in km."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = (
         math.sin((p2 - p1) / 2) ** 2

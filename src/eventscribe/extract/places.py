@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from eventscribe.extract.occurrences import occurrences
 from eventscribe.extract.states import dateline_state, standalone_state, state_after
-from eventscribe.gazetteer import GazEntry, Gazetteer, fold_name, prior
+from eventscribe.gazetteer import GazEntry, Gazetteer, fold_name, haversine_km, prior
 from eventscribe.parse import TokenColumns, doc_cached, doc_ents, doc_text, doc_tokens, reading
 from eventscribe.records import Place, Precision
 
@@ -927,17 +927,8 @@ def _proximity(c: GazEntry, m: _Mention, mentions: Sequence[_Mention]) -> tuple[
               if o.choice is not None and o.key != m.key and o.choice.feature in ("city", "admin2")}  # fmt: skip
     if not points:
         return 0.0, 0.0
-    km = min(_haversine_km(c.lat, c.lon, lat, lon) for lat, lon in points)
+    km = min(haversine_km(c.lat, c.lon, lat, lon) for lat, lon in points)
     return max(0.0, 1.0 - km / NEAR_KM), float(km > FAR_KM)
-
-
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 12742.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
 class _Evidence(defaultdict[str, dict[str, float]]):
