@@ -4,7 +4,8 @@ Training data: the JSONL written by the project (data/training/README.md, ``trai
 plus the train half of the real-news sentences (data/real/events/train.jsonl, annotated by
 hand; see its README). Measured on ``data/training/dev`` and, separately, on
 ``data/real/events/dev.jsonl``: never trained or tuned on. Each head reads the sentence's
-lexical features and its static MiniLM vector (``event_vectors.py``); real sentences weigh
+lexical features and static MiniLM vectors of the sentence and of its predicate core
+(``classifier.sentence_vector``); real sentences weigh
 ``REAL_WEIGHT`` times a written one, since they are what the classifier must read. The whole
 system's out-of-fold figures on the real train half (grouped by document, each fold fitted by
 ``fit`` as here) come from ``python bench/events_cv.py``: settings are chosen by those. The
