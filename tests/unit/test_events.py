@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import spacy
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from eventscribe.errors import ModelError
 from eventscribe.extract import taxonomy as tx
@@ -371,3 +371,28 @@ def test_sport_article_is_off_domain_but_a_strike_report_is_not() -> None:
     news = nlp("Soldiers fired on protesters near the ministry as the opposition called a strike.")
     assert article_domain(sport) < 0.3
     assert article_domain(news) == 1.0
+
+
+def _lemma_span(pairs: str) -> Span:
+    """A span from "word/lemma" pairs (a word alone is its own lemma, lowercased)."""
+    items = [p.split("/") if "/" in p else (p, p.lower()) for p in pairs.split()]
+    words, lemmas = [w for w, _ in items], [lemma for _, lemma in items]
+    return Doc(spacy.blank("en").vocab, words=words, lemmas=lemmas)[:]
+
+
+def test_crime_words_scale_down_a_private_killing_but_not_one_by_police() -> None:
+    from eventscribe.extract.events.domain import sentence_veto
+
+    span = _lemma_span(
+        "Police shot/shoot dead a man after suspected thieves/thief attacked a post ."
+    )
+    police = Actor(name="Police", text="Police", start=0, end=6, sector="COP")
+    assert sentence_veto(span) == 0.4
+    assert sentence_veto(span, [police]) == 1.0
+
+
+def test_a_share_of_battles_is_not_market_news() -> None:
+    from eventscribe.extract.events.domain import sentence_veto
+
+    assert sentence_veto(_lemma_span("The province has had its share of battles .")) == 1.0
+    assert sentence_veto(_lemma_span("The share fell sharply .")) == 0.3

@@ -8,10 +8,12 @@ and ``habitual`` tells a sentence about what usually happens from a report.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from eventscribe.parse import doc_tokens
+from eventscribe.records import Actor
 
 __all__ = ["article_domain", "habitual", "sentence_veto"]
 
@@ -172,11 +174,53 @@ _POLITICAL = frozenset(
 )
 
 
-def sentence_veto(span: Span) -> float:
-    """Scale down sentences about sport, markets or ordinary crime."""
-    lemmas = {t.lemma_.lower() for t in span}
+# Perpetrators that make a killing more than ordinary crime (GUIDE.md, non-events: "killings of
+# civilians by gunmen, unidentified attackers, militants, police or soldiers are Attack").
+_ARMED_SECTORS = frozenset({"MIL", "COP", "REB"})
+_ARMED_AGENTS = frozenset(
+    (
+        "police",
+        "policeman",
+        "policemen",
+        "soldier",
+        "troop",
+        "army",
+        "gunman",
+        "gunmen",
+        "militant",
+        "rebel",
+        "insurgent",
+        "jihadist",
+        "militia",
+        "militiaman",
+        "terrorist",
+        "paramilitary",
+    )
+)
+
+
+def sentence_veto(span: Span, agents: Sequence[Actor] = ()) -> float:
+    """Scale down sentences about sport, markets or ordinary crime.
+
+    ``agents`` are the event's perpetrators: violence by police, soldiers, gunmen or militants
+    is not ordinary crime, so the crime words do not scale it down.
+    """
+    lemmas = {t.lemma_.lower() for t in span if not _portion(t)}
     factor = 0.3 if lemmas & (_SPORT | _FINANCE) else 1.0
+    if _armed(agents):
+        return factor
     return factor * (0.4 if lemmas & _CRIME else 1.0)
+
+
+def _portion(t: Token) -> bool:
+    """Tell "share" in "its share of battles" (a portion) from shares on a market."""
+    nxt = t.nbor() if t.i + 1 < len(t.doc) else None
+    return t.lower_ == "share" and nxt is not None and nxt.lower_ == "of"
+
+
+def _armed(agents: Sequence[Actor]) -> bool:
+    words = {w for a in agents for w in f"{a.text} {a.name}".lower().split()}
+    return any(a.sector in _ARMED_SECTORS for a in agents) or bool(words & _ARMED_AGENTS)
 
 
 def article_domain(doc: Doc) -> float:

@@ -80,7 +80,7 @@ def fill_slots(
         )
         d.definite = d.anaphoric or _is_definite(d.anchor)
         d.quoted = any(q.kind == "direct" and q.start <= d.anchor.idx < q.end for q in index.quotes)
-        d.veto = sentence_veto(seg.span)
+        d.veto = sentence_veto(seg.span, d.sources)
         d.acled_sub = tx.acled_for(d.type, d.mode, default_sub=d.entry_sub)[1]
 
 
