@@ -177,7 +177,7 @@ def _unresolved_places(doc: Doc, gazetteer: Gazetteer, found: Sequence[Place]) -
         first, last = tokens.idx[start], tokens.end_char(end)
         if not any(a < last and first < b for a, b in taken + spans):
             spans.append((first, last))
-    return [_borrowed(doc, a, b, found) for a, b in spans]
+    return [borrowed_place(doc, a, b, found) for a, b in spans]
 
 
 def _unknown_spans(doc: Doc, gazetteer: Gazetteer) -> Iterator[tuple[int, int]]:
@@ -223,7 +223,7 @@ def _is_unknown(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
         return False
     if lower[start] in TYPE_WORDS or lower[start] in SITE_WORDS:
         return False  # "State", "District 9": a type word is not a name
-    if any(lower[i] in _BODY_WORDS for i in range(start, end)):
+    if any(lower[i] in BODY_WORDS for i in range(start, end)):
         return False  # "Tucson Unified School District" is a school board
     return not gazetteer.candidates(text)
 
@@ -256,7 +256,7 @@ SITE_WORDS = frozenset({
 # "a mainly Sunni neighbourhood" names who lives there.
 _CUED_LABELS = (MISTAGGED_LABELS - {"NORP"}) | {"LOC"}
 # Words that make a "district" or "state" an institution rather than a place.
-_BODY_WORDS = frozenset({
+BODY_WORDS = frozenset({
     "school", "schools", "unified", "police", "court", "council", "university", "college",
     "department", "bank", "company", "authority", "board", "party", "hospital", "church",
     "assembly", "government", "ministry", "office", "secretary",
@@ -288,7 +288,7 @@ def _sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return span.sent.start_char, span.sent.end_char
 
 
-def _borrowed(doc: Doc, start: int, end: int, found: Sequence[Place]) -> Place:
+def borrowed_place(doc: Doc, start: int, end: int, found: Sequence[Place]) -> Place:
     """Return an unresolved place at the point of its sentence's nearest resolved place."""
     lo, hi = _sentence_bounds(doc, start, end)
     inside = [p for p in found if lo <= p.start < hi and p.lat is not None]

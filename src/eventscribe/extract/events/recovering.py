@@ -6,7 +6,7 @@ strong cue says place, so small villages the tagger calls PERSON or ORG ("in Kaf
 article's places. An event's place picker may still choose them: every proper-noun span of
 the sentence in a locative position ("in/at/near/outside/around/from/across/into/toward X",
 "north of X", "the village of X", "X district") that overlaps no found place becomes an
-unresolved place the way the place stage makes one (``places._borrowed``: the point of the
+unresolved place the way the place stage makes one (``places.borrowed_place``: the point of the
 sentence's nearest resolved place, else none), with a few words on what it is, so the picker
 learns how far to trust it. They are never added to the article's places.
 """
@@ -19,11 +19,11 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from eventscribe.extract.places import (
-    _BODY_WORDS,
+    BODY_WORDS,
     CALENDAR_WORDS,
     DIRECTIONS,
     TYPE_WORDS,
-    _borrowed,
+    borrowed_place,
 )
 from eventscribe.gazetteer import Gazetteer
 from eventscribe.parse import doc_ents
@@ -116,7 +116,7 @@ def recover_places(
         known = gazetteer is not None and bool(gazetteer.candidates(span.text))
         titled = start > 0 and doc[start - 1].lower_.rstrip(".") in _TITLES
         place = _repeat(span, places, fallback) or _named(
-            _borrowed(doc, first, last, places), places, fallback
+            borrowed_place(doc, first, last, places), places, fallback
         )
         out.append(
             Recovered(place, span.root, label, cued or position == "site", position, known, titled)
@@ -126,7 +126,7 @@ def recover_places(
 
 def _is_body(span: Span) -> bool:
     words = {t.lower_ for t in span}
-    return bool(words & TYPE_WORDS.keys()) and bool(words & _BODY_WORDS)
+    return bool(words & TYPE_WORDS.keys()) and bool(words & BODY_WORDS)
 
 
 def _repeat(span: Span, places: Sequence[Place], fallback: Place | None) -> Place | None:
