@@ -183,13 +183,13 @@ def _victims(d: Draft) -> str | None:
     """Return "Armed clash" for violence on armed victims only (soldiers, police, fighters)."""
     words = {t.lemma_.lower() for t in d.patients} | {t.lower_ for t in d.patients}
     sectors = {a.sector for a in d.targets if a.sector}
-    armed = bool(words & _ARMED_WORDS or sectors & _ARMED_SECTORS)
+    armed = bool(words & ARMED_WORDS or sectors & ARMED_SECTORS)
     civil = bool(words & _CIVILIAN_WORDS or "CVL" in sectors)
     return "Armed clash" if armed and not civil else None
 
 
-_ARMED_SECTORS = frozenset({"MIL", "COP", "REB"})
-_ARMED_WORDS = frozenset(
+ARMED_SECTORS = frozenset({"MIL", "COP", "REB"})
+ARMED_WORDS = frozenset(
     {
         "soldier",
         "troop",

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span, Token
 
+from eventscribe.extract.events.codebook import ARMED_SECTORS, ARMED_WORDS
 from eventscribe.parse import doc_tokens
 from eventscribe.records import Actor
 
@@ -176,27 +177,10 @@ _POLITICAL = frozenset(
 
 # Perpetrators that make a killing more than ordinary crime (GUIDE.md, non-events: "killings of
 # civilians by gunmen, unidentified attackers, militants, police or soldiers are Attack").
-_ARMED_SECTORS = frozenset({"MIL", "COP", "REB"})
-_ARMED_AGENTS = frozenset(
-    (
-        "police",
-        "policeman",
-        "policemen",
-        "soldier",
-        "troop",
-        "army",
-        "gunman",
-        "gunmen",
-        "militant",
-        "rebel",
-        "insurgent",
-        "jihadist",
-        "militia",
-        "militiaman",
-        "terrorist",
-        "paramilitary",
-    )
-)
+# (the codebook's armed people, as words of an actor's text, and the groups they form)
+_ARMED_AGENTS = ARMED_WORDS | {
+    "gunmen", "soldiers", "troops", "army", "militia", "terrorist", "paramilitary", "rebels",
+}  # fmt: skip
 
 
 def sentence_veto(span: Span, agents: Sequence[Actor] = ()) -> float:
@@ -220,7 +204,7 @@ def _portion(t: Token) -> bool:
 
 def _armed(agents: Sequence[Actor]) -> bool:
     words = {w for a in agents for w in f"{a.text} {a.name}".lower().split()}
-    return any(a.sector in _ARMED_SECTORS for a in agents) or bool(words & _ARMED_AGENTS)
+    return any(a.sector in ARMED_SECTORS for a in agents) or bool(words & _ARMED_AGENTS)
 
 
 def article_domain(doc: Doc) -> float:
