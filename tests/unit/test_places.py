@@ -363,12 +363,18 @@ def test_generic_first_word_of_an_organisation_is_not_a_division(tmp_path: Path)
     assert [f[0] for f in found] == ["Georgia"]
 
 
-def test_county_inside_an_organisation_needs_the_word_county(tmp_path: Path) -> None:
+def _with_adair_county(tmp_path: Path) -> Path:
+    """Write the test gazetteer plus Adair County, Kentucky (also named "Adair")."""
     county = GazRow(entry=entry("Adair County", "admin2", "USA", 37.1, -85.3,
                                 admin1="Kentucky", admin2="Adair County", population=19_000),
                     names=("Adair",))  # fmt: skip
     path = tmp_path / "g.sqlite"
     write_index(path, [*ROWS, county])
+    return path
+
+
+def test_county_inside_an_organisation_needs_the_word_county(tmp_path: Path) -> None:
+    path = _with_adair_county(tmp_path)
     text = "He was taken to the Adair County Regional Jail, said Adair Holdings."
     ents = [("the Adair County Regional Jail", "ORG"), ("Adair Holdings", "ORG")]
     found = summary(find_places(make_doc(text, ents), gazetteer=open_gazetteer(path)))
@@ -583,11 +589,7 @@ def test_organisation_places_after_of_and_at_its_end(gazetteer: Gazetteer) -> No
 
 
 def test_a_building_names_its_county_but_nothing_else(tmp_path: Path) -> None:
-    county = GazRow(entry=entry("Adair County", "admin2", "USA", 37.1, -85.3,
-                                admin1="Kentucky", admin2="Adair County", population=19_000),
-                    names=("Adair",))  # fmt: skip
-    path = tmp_path / "g.sqlite"
-    write_index(path, [*ROWS, county])
+    path = _with_adair_county(tmp_path)
     text = "Smoke filled the Adair County Courthouse and the Lyon Plaza."
     ents = [("the Adair County Courthouse", "FAC"), ("the Lyon Plaza", "FAC")]
     found = summary(find_places(make_doc(text, ents), gazetteer=open_gazetteer(path)))
