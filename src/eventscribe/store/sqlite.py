@@ -82,9 +82,14 @@ def _fold(value: object) -> str | None:
 
 
 def _schema_version(connection: sqlite3.Connection, path: Path) -> int:
-    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
-    app_id = int(connection.execute("PRAGMA application_id").fetchone()[0])
-    has_tables = connection.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
+    # One statement, so one snapshot: read one by one, another process creating the same new
+    # file could commit between them, and a version of 0 beside its tables looks foreign.
+    row = connection.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version),"
+        " (SELECT application_id FROM pragma_application_id),"
+        " EXISTS (SELECT 1 FROM sqlite_master)"
+    ).fetchone()
+    version, app_id, has_tables = int(row[0]), int(row[1]), bool(row[2])
     if version == 0 and app_id == 0 and not has_tables:
         return 0
     if app_id != APPLICATION_ID:
