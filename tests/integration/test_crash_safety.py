@@ -57,10 +57,17 @@ Start = Callable[..., "subprocess.Popen[str]"]
 
 def finish(proc: subprocess.Popen[str]) -> str:
     """Wait for a run; it must succeed with nothing on stderr but a wait. Return its stdout."""
-    out, err = proc.communicate(timeout=900)
-    assert proc.returncode == 0, err[-3000:]
-    assert "Traceback" not in err and "locked" not in err, err[-3000:]
-    return out
+    return finish_all([proc])[0]
+
+
+def finish_all(procs: list[subprocess.Popen[str]]) -> list[str]:
+    """Wait for every run before judging any (a failed one must not leave the other running
+    into the next test), then check each as ``finish`` does. Return their stdouts."""
+    ended = [proc.communicate(timeout=900) for proc in procs]
+    for proc, (_, err) in zip(procs, ended, strict=True):
+        assert proc.returncode == 0, err[-3000:]
+        assert "Traceback" not in err and "locked" not in err, err[-3000:]
+    return [out for out, _ in ended]
 
 
 def content(db: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -138,7 +145,7 @@ def test_two_runs_writing_one_database_at_once_lose_nothing(tmp_path: Path) -> N
     for attempt in range(3):  # a new file each time: the two also race to create the schema
         db = tmp_path / f"shared-{attempt}.db"
         runs = [harness(first, db, batch_size=2), harness(second, db, batch_size=3)]
-        summaries = [json.loads(finish(proc).strip().splitlines()[-1]) for proc in runs]
+        summaries = [json.loads(out.strip().splitlines()[-1]) for out in finish_all(runs)]
         assert content(db) == content(tmp_path / "clean.db"), attempt
         assert sum(s["stored"] for s in summaries) >= 180
 
@@ -150,7 +157,7 @@ def test_two_real_runs_writing_one_database_at_once(tmp_path: Path) -> None:
     union = write_corpus(tmp_path / "union.jsonl", articles=45)
     db, clean = tmp_path / "shared.db", tmp_path / "clean.db"
     runs = [cli_run(first, db, batch_size=2), cli_run(second, db, batch_size=3)]
-    for out in [finish(proc) for proc in runs]:
+    for out in finish_all(runs):
         assert "failures: 0" in out, out
     finish(cli_run(union, clean))
     assert content(db) == content(clean)
