@@ -375,8 +375,7 @@ def _span_mention(
 ) -> _Mention | None:
     tokens = doc_tokens(doc)
     lower, text = tokens.lower, tokens.text
-    while start < end and (lower[start] == "the" or _is_direction(text[start])):
-        start += 1
+    start = _skip_determiners(doc, start, end)
     if end > start and lower[end - 1] in ("'s", "’s"):
         end -= 1
     if start >= end or not text[start][:1].isupper():
