@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -39,7 +38,7 @@ from typing import Any
 
 from eventscribe.extract.events import stage as events_module
 from eventscribe.extract.places import find_places
-from eventscribe.gazetteer import load_gazetteer
+from eventscribe.gazetteer import haversine_km, load_gazetteer
 from eventscribe.parse import Parsed, load_nlp
 from eventscribe.pipeline import extract_findings, load_models
 from eventscribe.records import Article, Place
@@ -64,14 +63,6 @@ class Doc:
     id: str
     text: str
     gold: list[Gold] = field(default_factory=list)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Return the great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
 def half_of(key: str) -> str:
