@@ -62,7 +62,7 @@ def test_the_core_is_the_root_and_its_near_arguments() -> None:
         ["nsubj", "ROOT", "nsubj", "ccomp", "dobj", "prep", "pobj", "prep", "pobj"],
         [1, 1, 3, 1, 3, 3, 5, 6, 7],
     )
-    # the reported clause's verb and its arguments stay; "on Sunday", two levels down, goes
+    # the reported clause's verb and its arguments stay; "looting on Sunday", below them, goes
     assert core_text(doc[:]) == "Officials said minister accused rebels of"
     rootless = Doc(VOCAB, words=["Breaking", "news"], deps=["dep", "dep"], heads=[1, 1])
     assert core_text(rootless[:]) == "Breaking news"

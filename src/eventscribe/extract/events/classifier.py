@@ -22,7 +22,7 @@ from eventscribe.errors import ModelError
 from eventscribe.extract.events.judge import SentenceJudge, SentenceView
 from eventscribe.extract.events.triggers import Candidate
 from eventscribe.extract.events.vectors import StaticEmbedder, load_embedder
-from eventscribe.parse import span_ents, span_text, span_tokens
+from eventscribe.parse import doc_tokens, span_ents, span_text, span_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -100,7 +100,7 @@ def core_text(span: Span) -> str:
     """Return the sentence's predicate core: each root verb, its arguments and theirs, in
     sentence order (the whole sentence when it has no root)."""
     kept: set[int] = set()
-    for root in span:
+    for root in span_tokens(span):
         if root.dep_ != "ROOT":
             continue
         kept.add(root.i)
@@ -109,9 +109,9 @@ def core_text(span: Span) -> str:
                 kept.add(child.i)
                 kept.update(g.i for g in child.children if g.dep_ in _CORE_GRAND)
     if not kept:
-        return span.text
-    doc = span.doc
-    return " ".join(doc[i].text for i in sorted(kept))
+        return span_text(span)
+    words = doc_tokens(span.doc).text
+    return " ".join(words[i] for i in sorted(kept))
 
 
 def sentence_vector(span: Span, embedder: StaticEmbedder, *, core: bool) -> np.ndarray[Any, Any]:
