@@ -11,8 +11,9 @@ ACLED sub-event weighted and macro F1, per class, the share of labelled events t
 with none, the non-event false-positive rate. This is the figure designs are chosen by; the
 real dev half is never read. ``--leading NAME=VALUE`` tries another judge setting (judge.Leading);
 the fits do not depend on it. ``--c`` and ``--no-core`` try another penalty, or the heads
-without the predicate core's vector (training.CORE_VECTOR). ``--errors`` adds, per gold class, where its sentences went (the
-system's label, the classifier's alone, and whether a lexicon trigger of the gold type fired).
+without the predicate core's vector (training.CORE_VECTOR). ``--errors`` adds, per gold
+class, where its sentences went (the system's label, the classifier's alone, and whether a
+lexicon trigger of the gold type fired).
 """
 
 from __future__ import annotations
