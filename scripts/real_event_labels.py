@@ -5,6 +5,7 @@
     python scripts/real_event_labels.py agree --annot data/real/events/passes-extra2  # third batch
     python scripts/real_event_labels.py agree --annot data/real/events/passes-extra3  # fourth batch
     python scripts/real_event_labels.py agree --annot data/real/events/passes-extra4  # fifth batch
+    python scripts/real_event_labels.py agree --annot data/real/events/passes-extra5  # sixth batch
     python scripts/real_event_labels.py build                                        # train/dev.jsonl
 
 Each batch is a sentence file and a folder of passes (BATCHES): the first batch is
@@ -12,7 +13,8 @@ Each batch is a sentence file and a folder of passes (BATCHES): the first batch 
 `sentences-extra.jsonl` (train side only, enriched for rare types by
 scripts/sample_extra_sentences.py) with `passes-extra/`, the third `sentences-extra2.jsonl`
 (the same, `--batch 2`) with `passes-extra2/`, the fourth `sentences-extra3.jsonl` (`--batch 3`)
-with `passes-extra3/`, the fifth `sentences-extra4.jsonl` (`--batch 4`) with `passes-extra4/`.
+with `passes-extra3/`, the fifth `sentences-extra4.jsonl` (`--batch 4`) with `passes-extra4/`, the sixth
+`sentences-extra5.jsonl` (`--batch 5`) with `passes-extra5/`.
 `agree` reads labels-K.jsonl (first pass) and labels-K-pass2.jsonl (blind second pass), prints
 Cohen's kappa and raw agreement on the PLOVER type and the ACLED sub-event type (no event counts
 as a label), and writes the rows where the passes differ on either to disagreements.jsonl.
@@ -43,6 +45,7 @@ BATCHES = (
     ("sentences-extra2.jsonl", "passes-extra2"),
     ("sentences-extra3.jsonl", "passes-extra3"),
     ("sentences-extra4.jsonl", "passes-extra4"),
+    ("sentences-extra5.jsonl", "passes-extra5"),
 )
 
 

@@ -1,6 +1,6 @@
 """Draw a second batch of real train-side sentences for data/real/events, enriched for rare types.
 
-    python scripts/sample_extra_sentences.py [--batch 1|2|3|4] [--corpora ../shared/corpora]
+    python scripts/sample_extra_sentences.py [--batch 1|2|3|4|5] [--corpora ../shared/corpora]
 
 The first batch (`sentences.jsonl`, drawn by sample_real_sentences.py) is a plain random sample,
 so the rare PLOVER types (REJECT, THREATEN, CONCEDE, SUPPORT, REQUEST, ...) and the rare ACLED
@@ -22,7 +22,10 @@ Batch 4 (`sentences-extra4.jsonl`, `realx4-NNNN`, `passes-extra4/`, 800 sentence
 after batch 3 was labelled, with cues for the statement types that cross-validation still sends
 to "no event" most (accusations, rejections, support, agreements, concessions, threats,
 meetings, appeals) and for the conflict types it confuses (clashes and attacks, territory
-changes, arrests); GeoVirus gets a larger random share, for hard non-events.
+changes, arrests); GeoVirus gets a larger random share, for hard non-events. Batch 5
+(`sentences-extra5.jsonl`, `realx5-NNNN`, `passes-extra5/`, about 600) takes every train-side
+event-location sentence left (about 300: conflict text, which carries most of the ACLED weight),
+and more TR-News local news and PolNeAR statements with the batch 4 cues.
 """
 
 from __future__ import annotations
@@ -123,12 +126,19 @@ QUOTAS = {
         "TR-News": (80, 0.6, _PHYSICAL_4),
         "GeoVirus": (80, 0.4, _PHYSICAL_4),
     },
+    5: {
+        "PolNeAR": (120, 0.85, _STATEMENT_4),
+        "event-location": (300, 0.0, _PHYSICAL_4),
+        "TR-News": (140, 0.6, _PHYSICAL_4),
+        "GeoVirus": (40, 0.5, _PHYSICAL_4),
+    },
 }
 NAMES = {
     1: ("sentences-extra.jsonl", "realx", "passes-extra"),
     2: ("sentences-extra2.jsonl", "realx2", "passes-extra2"),
     3: ("sentences-extra3.jsonl", "realx3", "passes-extra3"),
     4: ("sentences-extra4.jsonl", "realx4", "passes-extra4"),
+    5: ("sentences-extra5.jsonl", "realx5", "passes-extra5"),
 }
 
 
