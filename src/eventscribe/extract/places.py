@@ -251,6 +251,7 @@ SITE_WORDS = frozenset({
     "plateau", "hill", "hills", "heights", "farms", "fields", "countryside", "quarter",
     "suburb", "neighbourhood", "neighborhood", "village", "camp", "airport", "airbase",
     "township", "county", "municipality", "prefecture", "oblast", "state",
+    "road", "street", "avenue", "boulevard", "highway", "lane", "square",
 })  # fmt: skip
 # Entities that a place cue turns into a place ("the Al-Maalif neighbourhood"); not NORP:
 # "a mainly Sunni neighbourhood" names who lives there.
