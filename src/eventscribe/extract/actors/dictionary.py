@@ -59,6 +59,7 @@ class ActorDictionary:
     _role_re: Alternation | None = field(default=None, repr=False)
     _modifier_re: Alternation | None = field(default=None, repr=False)
     _title_words: frozenset[str] | None = field(default=None, repr=False)
+    _single_titles: frozenset[str] | None = field(default=None, repr=False)
     # the role matches of the last text scanned: three stages scan each article's text
     _role_scan: tuple[str, list[re.Match[str]]] | None = field(default=None, repr=False)
 
@@ -82,6 +83,13 @@ class ActorDictionary:
             titles = [r.phrase for r in self.roles.values() if r.use == "title"]
             self._title_words = frozenset(w for phrase in titles for w in phrase.split())
         return self._title_words
+
+    def single_word_titles(self) -> frozenset[str]:
+        """Return the title roles that are one word ("minister", "chairperson")."""
+        if self._single_titles is None:
+            titles = (r.phrase for r in self.roles.values() if r.use == "title")
+            self._single_titles = frozenset(p for p in titles if " " not in p)
+        return self._single_titles
 
     def role_matches(self, text: str) -> list[re.Match[str]]:
         """Return every ``role_pattern`` match in ``text`` (the last text's are remembered)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from eventscribe.extract.actors.dictionary import ActorDictionary, Role, code_title, is_generic
+from eventscribe.extract.actors.dictionary import ActorDictionary, code_title, is_generic
 from eventscribe.extract.actors.names import ORG_WORDS, SETTING_PREPOSITIONS, Mention, tokens_at
 from eventscribe.parse import doc_ents, doc_text
 from eventscribe.records import Actor
@@ -67,10 +67,11 @@ def person_mentions(
 
 def _person_candidates(doc: Doc, dictionary: ActorDictionary) -> list[tuple[Span, bool]]:
     """Return possible person names, each with whether the tagger called it PERSON."""
-    title_words = {r.phrase for r in _title_roles(dictionary) if " " not in r.phrase}
+    title_words = dictionary.single_word_titles()
+    strip = title_words | _HONORIFICS
     found = []
     for ent in doc_ents(doc):
-        span = _strip_person(ent, title_words | _HONORIFICS)
+        span = _strip_person(ent, strip)
         if span is not None and _may_be_person(ent, span, dictionary):
             found.append((span, ent.label_ == "PERSON"))
     found += [(span, False) for span in _names_after_titles(doc, dictionary, title_words)]
@@ -80,7 +81,9 @@ def _person_candidates(doc: Doc, dictionary: ActorDictionary) -> list[tuple[Span
 _NOT_NAMES = frozenset({"DATE", "TIME", "GPE", "LOC", "NORP", "CARDINAL", "ORDINAL", "FAC"})
 
 
-def _names_after_titles(doc: Doc, dictionary: ActorDictionary, title_words: set[str]) -> list[Span]:
+def _names_after_titles(
+    doc: Doc, dictionary: ActorDictionary, title_words: frozenset[str]
+) -> list[Span]:
     """Find "chairperson Roseline Odede" when the tagger did not see a PERSON."""
     names = []
     for match in dictionary.role_matches(doc_text(doc)):
@@ -100,7 +103,7 @@ def _names_after_titles(doc: Doc, dictionary: ActorDictionary, title_words: set[
     return names
 
 
-def _name_word(token: Token, dictionary: ActorDictionary, title_words: set[str]) -> bool:
+def _name_word(token: Token, dictionary: ActorDictionary, title_words: frozenset[str]) -> bool:
     word = token.text
     if not word[:1].isupper() or not word.replace("-", "").replace("'", "").isalpha():
         return False
@@ -153,7 +156,7 @@ def _title_in_apposition(span: Span, dictionary: ActorDictionary) -> Span | None
     return None
 
 
-def _strip_person(ent: Span, title_words: set[str]) -> Span | None:
+def _strip_person(ent: Span, title_words: frozenset[str]) -> Span | None:
     start, end = ent.start, ent.end
     while start < end - 1 and ent.doc[start].lower_ in title_words:
         start += 1
@@ -182,10 +185,6 @@ def _is_title_token(word: str, dictionary: ActorDictionary) -> bool:
     if lower in dictionary.title_words():
         return True
     return (word[:1].isupper() and word.isalpha()) or word in dictionary.modifiers
-
-
-def _title_roles(dictionary: ActorDictionary) -> list[Role]:
-    return [role for role in dictionary.roles.values() if role.use == "title"]
 
 
 def _has_title_role(text: str, dictionary: ActorDictionary) -> bool:
