@@ -398,25 +398,6 @@ def test_a_share_of_battles_is_not_market_news() -> None:
     assert sentence_veto(_lemma_span("The share fell sharply .")) == 0.3
 
 
-def test_a_crowd_striking_is_a_strike_an_air_force_striking_an_attack(lexicon: Lexicon) -> None:
-    workers = built_doc(
-        [
-            ("Workers", "worker", "NOUN", "nsubj", 1, "O"),
-            ("struck", "strike", "VERB", "ROOT", 1, "O"),
-        ]
-    )
-    jets = built_doc(
-        [
-            ("Jets", "jet", "NOUN", "nsubj", 1, "O"),
-            ("struck", "strike", "VERB", "ROOT", 1, "O"),
-            ("rebel", "rebel", "NOUN", "compound", 3, "O"),
-            ("positions", "position", "NOUN", "dobj", 1, "O"),
-        ]
-    )
-    assert [e.type for e in _extract(workers, lexicon)] == ["PROTEST"]
-    assert [e.type for e in _extract(jets, lexicon)] == ["ASSAULT"]
-
-
 def test_an_offensive_and_its_target_named_apart_are_two_located_events(
     lexicon: Lexicon,
 ) -> None:

@@ -450,7 +450,7 @@ _SPEECH = frozenset({
 _AREAS = frozenset({
     "city", "town", "village", "province", "district", "region", "state", "county", "capital",
     "neighbourhood", "neighborhood", "suburb", "quarter", "area", "villages", "governorate",
-    "countryside", "outskirts", "sector",
+    "countryside", "sector",
 })  # fmt: skip
 
 

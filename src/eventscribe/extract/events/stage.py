@@ -256,13 +256,24 @@ def _recode_negated(d: Draft) -> Draft | None:
 def _is_reported(d: Draft) -> bool:
     """Tell a reported event from a generic or habitual mention ("monitors attacks")."""
     if d.anchor.pos_ not in ("NOUN", "PROPN"):
-        return True
+        return not _iterated(d.anchor)
     if habitual(d.segment.span) and not d.definite:
         return False  # "have seen protests almost every summer"
     dets = {c.lower_ for c in d.anchor.children if c.dep_ in ("det", "poss")}
     if dets & {"each", "every", "any"}:
         return False  # "each kidnapping sets us back"
     return bool(dets) or not _generic_governor(d.anchor)
+
+
+def _iterated(verb: Token) -> bool:
+    """Tell a summary of many events ("has been targeted several times since 2019") from one."""
+    return any(
+        c.lemma_.lower() == "time" and any(g.lower_ in _VAGUE_MANY for g in c.children)
+        for c in verb.children
+    )
+
+
+_VAGUE_MANY = frozenset({"several", "many", "multiple", "numerous", "countless"})
 
 
 def _generic_governor(noun: Token) -> bool:
@@ -503,8 +514,10 @@ def _placed_apart(o: Draft, d: Draft) -> bool:
     "launched an offensive in East Ghouta, targeting the village of Hawsh Al-Zriqiyah": the
     offensive and its target are two located events (ACLED codes one event per location).
     """
-    if o.evidence != d.evidence or o.anchor.i == d.anchor.i or not (o.own_place and d.own_place):
-        return False  # split_places' copies of one trigger, or a place shared from the other
+    if o.type != d.type or o.evidence != d.evidence or o.anchor.i == d.anchor.i:
+        return False  # another kind (a riot's toll), or split_places' copies of one trigger
+    if not (o.own_place and d.own_place):
+        return False  # a place shared from the other
     a, b = o.location, d.location
     # two names written in one sentence are two places, even where the gazetteer lacks both
     return a is not None and b is not None and a.text.casefold() != b.text.casefold()

@@ -266,8 +266,6 @@ def _flags_allow(entry: LexEntry, doc: Doc, tokens: tuple[int, ...]) -> bool:
         return False
     if "crowd-only" in entry.flags and not is_crowd(agent_heads(head)):
         return False
-    if "not-crowd" in entry.flags and is_crowd(agent_heads(head)):
-        return False  # workers striking is a strike (PROTEST), not an attack
     if "count-subj" in entry.flags and not any(_is_counted(c) for c in head.children):
         return False  # "three people died" is a toll; "the leader died in 2019" is not
     if "purpose" in entry.flags and not _states_a_demand(head):
