@@ -396,3 +396,30 @@ def test_a_share_of_battles_is_not_market_news() -> None:
 
     assert sentence_veto(_lemma_span("The province has had its share of battles .")) == 1.0
     assert sentence_veto(_lemma_span("The share fell sharply .")) == 0.3
+
+
+def test_an_offensive_and_its_target_named_apart_are_two_located_events(
+    lexicon: Lexicon,
+) -> None:
+    doc = built_doc(
+        [
+            ("Troops", "troop", "NOUN", "nsubj", 1, "O"),
+            ("launched", "launch", "VERB", "ROOT", 1, "O"),
+            ("an", "an", "DET", "det", 3, "O"),
+            ("offensive", "offensive", "NOUN", "dobj", 1, "O"),
+            ("in", "in", "ADP", "prep", 3, "O"),
+            ("Homs", "Homs", "PROPN", "pobj", 4, "B-GPE"),
+            (",", ",", "PUNCT", "punct", 1, "O"),
+            ("targeting", "target", "VERB", "advcl", 1, "O"),
+            ("the", "the", "DET", "det", 9, "O"),
+            ("town", "town", "NOUN", "dobj", 7, "O"),
+            ("of", "of", "ADP", "prep", 9, "O"),
+            ("Rastan", "Rastan", "PROPN", "pobj", 10, "B-GPE"),
+        ]
+    )
+    places = [_place(doc, 5, "Homs"), _place(doc, 11, "Rastan")]
+    events = _extract(doc, lexicon, places=places)
+    assert sorted((e.type, e.location.name) for e in events if e.location) == [
+        ("ASSAULT", "Homs"),
+        ("ASSAULT", "Rastan"),
+    ]

@@ -10,7 +10,7 @@ import pytest
 from spacy.tokens import Doc
 
 from eventscribe.errors import ModelError
-from eventscribe.extract.events.placing import FEATURES, load_place_picker
+from eventscribe.extract.events.placing import FEATURES, load_place_picker, said_of
 from eventscribe.extract.events.stage import Lexicon, extract_events, load_lexicon
 from eventscribe.records import Event, Place
 from parses import Row, built_doc
@@ -125,3 +125,17 @@ def test_a_bad_weights_file_is_a_model_error(tmp_path: Path) -> None:
     bad.write_text(json.dumps({"format": 99, "features": [], "weights": []}))
     with pytest.raises(ModelError, match="train_place_picker"):
         load_place_picker(bad)
+
+
+def test_a_place_naming_an_area_noun_is_set_by_that_nouns_preposition() -> None:
+    doc = built_doc(
+        [
+            ("Troops", "troop", "NOUN", "nsubj", 1, "O"),
+            ("attacked", "attack", "VERB", "ROOT", 1, "O"),
+            ("in", "in", "ADP", "prep", 1, "O"),
+            ("the", "the", "DET", "det", 5, "O"),
+            ("Hama", "Hama", "PROPN", "compound", 5, "B-GPE"),
+            ("countryside", "countryside", "NOUN", "pobj", 2, "O"),
+        ]
+    )
+    assert said_of(doc[4], doc[1])  # "attacked in the Hama countryside": set in Hama

@@ -1,13 +1,14 @@
 """Put an event where its sentence says it happened: a learned pick among the sentence's places.
 
-Each draft gets its options: every place the place stage found in its segment, the proper
-nouns in a locative position it did not return (``recovering``, flagged "recovered" so the
-model learns how far to trust them), plus "no place in this sentence". Each option is described by a few features (the preposition and what it
-hangs on, tree and token distance to the trigger, whether the place modifies a noun, sits
-inside another place's phrase or under another trigger, its precision, the event's kind) and
-a conditional logit model, trained by ``scripts/train_place_picker.py`` on the tuning half of
-the real event-location sentences, scores them; the best one wins. Its weights are a small
-JSON file in the package; scoring is a dot product.
+Each draft gets its options: every place the place stage found in its segment, the proper nouns
+in a locative position it did not return (``recovering``, flagged "recovered" so the model
+learns how far to trust them), plus "no place in this sentence". Each option is described by a
+few features (the preposition and what it hangs on, tree and token distance to the trigger,
+whether the place modifies a noun, is what the trigger acts on ("stormed Qabasin"), sits inside
+another place's phrase or under another trigger, its precision, the event's kind) and a
+conditional logit model, trained by ``scripts/train_place_picker.py`` on the tuning half of the
+real event-location sentences, scores them; the best one wins. Its weights are a small JSON
+file in the package; scoring is a dot product.
 
 Five rules stay, because they encode a role rather than a preference: where an official
 speaker sits ("a spokesman in Goma said") is never the event's place, a statement only takes
@@ -83,7 +84,7 @@ FEATURES: tuple[str, ...] = (
     *(f"prep_{g}" for g in _PREP_GROUPS), "prep_other", "not_pobj", "area_of",
     *(f"dep_{d}" for d in _DEPS), "dep_other",
     "below_anchor", "tree_dist", "tok_dist", "before", "nearest", "nearest_linked", "first",
-    "modifier", "demonym", "country_alias", "title_place", "agent",
+    "modifier", "demonym", "country_alias", "title_place", "agent", "acted_on",
     "owner_mine", "owner_other", "owner_free",
     "inner", "outer", "conj_of_linked",
     *(f"prec_{p}" for p in _PRECISIONS), "unresolved", "dateline", "upper",
@@ -267,12 +268,13 @@ def _features(place: Place, root: Token, c: _Context, group: str) -> dict[str, f
     near_linked = min(c.linked, key=lambda pr: abs(pr[1].i - anchor.i), default=None)
     f["nearest_linked"] = float(near_linked is not None and near_linked[0] is place)
     f["first"] = float(min(c.found, key=lambda pr: pr[1].i)[0] is place)
-    f["modifier"] = float(_is_modifier(root))
+    f["modifier"] = float(_is_modifier(root) and _area_head(root) is None)
     f["demonym"] = float(_is_demonym(place, root))
     alias = place.text.casefold().replace(".", "") != place.name.casefold()
     f["country_alias"] = float(place.feature == "country" and alias and not f["demonym"])
     f["title_place"] = float(not _is_whole_entity(root, place) and is_title_place(root))
     f["agent"] = float(root.dep_ in ("nsubj", "nsubjpass") or root.head.dep_ == "agent")
+    f["acted_on"] = float(_acted_on(root, anchor))
     owner = owning_anchor(root, c.anchors)
     key = "owner_free" if owner is None else "owner_mine" if owner == anchor.i else "owner_other"
     f[key] = 1.0
@@ -288,9 +290,9 @@ def _features(place: Place, root: Token, c: _Context, group: str) -> dict[str, f
 
 def _prep_features(root: Token, anchor: Token) -> dict[str, float]:
     f: dict[str, float] = {"said_of": float(said_of(root, anchor))}
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in _AREAS:
+    if (area := _area_head(root)) is not None:
         f["area_of"] = 1.0  # "in the city of Basra": the preposition is on "city"
-        root = root.head.head
+        root = area
     if root.dep_ != "pobj":
         f["not_pobj"] = 1.0
         return f
@@ -312,6 +314,14 @@ def _prep_features(root: Token, anchor: Token) -> dict[str, float]:
     if host.pos_ == "VERB" and host.lemma_.lower() in _SPEECH and host.i != anchor.i:
         f["speech_clause"] = 1.0  # "Speaking in Paris, the minister condemned ...": the speaker's
     return f
+
+
+def _acted_on(root: Token, anchor: Token) -> bool:
+    """Tell the place a trigger acts on: "stormed Qabasin", "targeting the village of Kawkab"."""
+    tok = _area_head(root) or root  # "the village of Kawkab"
+    while tok.dep_ in ("compound", "amod", "nmod", "appos", "poss") and tok.head.i != tok.i:
+        tok = tok.head  # "the Al-Bab Plateau's southern flank", "Tal Sukeek hilltop"
+    return tok.dep_ in ("dobj", "nsubjpass") and tok.head.i == anchor.i
 
 
 def _dep_name(root: Token) -> str:
@@ -416,8 +426,7 @@ def said_of(root: Token, anchor: Token) -> bool:
     its object ("a truce signed in Rome", "the curfew imposed in the city of Basra");
     "travelled from Mombasa" or a dateline is not.
     """
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in _AREAS:
-        root = root.head.head  # "in the city of Basra"
+    root = _area_head(root) or root  # "in the city of Basra", "in the northern Hama countryside"
     prep = root.head
     if root.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in _SETTING_PREPS:
         return False
@@ -441,7 +450,20 @@ _SPEECH = frozenset({
 _AREAS = frozenset({
     "city", "town", "village", "province", "district", "region", "state", "county", "capital",
     "neighbourhood", "neighborhood", "suburb", "quarter", "area", "villages", "governorate",
+    "countryside", "sector",
 })  # fmt: skip
+
+
+def _area_head(root: Token) -> Token | None:
+    """Return the area noun a place names: "the city of Basra", "the northern Hama countryside".
+
+    The preposition that sets the place hangs on that noun, not on the name.
+    """
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in _AREAS:
+        return root.head.head
+    if root.dep_ in ("compound", "amod", "nmod") and root.head.lower_ in _AREAS:
+        return root.head
+    return None
 
 
 def _is_modifier(root: Token) -> bool:

@@ -15,13 +15,14 @@ repeats. Decisions, kept consistent:
 - Evidence is the segment; for a bullet item under "X who supported Y include:", it runs from
   the intro to the end of the item.
 - Merging: triggers of one type/mode in one segment are one event (unless their source actors
-  differ); within a segment a riot absorbs the march and arson that make it up. Across the
-  article a later physical draft joins the first earlier event it can be (``_corefers``): same
-  kind, no different place named in both, and either a definite mention ("the march", "their
-  arrest", "the attack"), a witness's quoted retelling, or an undated report with the same
-  contexts. Competing casualty figures from another claimant stay separate; a definite mention
-  with its own different date ("the protests began last week in Zubair") is another event.
-  The merged event keeps the dated sentence as evidence, and the first place, date and counts.
+  differ, or each names its own, different place: "launched an offensive in A, targeting B");
+  within a segment a riot absorbs the march and arson that make it up. Across the article a
+  later physical draft joins the first earlier event it can be (``_corefers``): same kind, no
+  different place named in both, and either a definite mention ("the march", "their arrest",
+  "the attack"), a witness's quoted retelling, or an undated report with the same contexts.
+  Competing casualty figures from another claimant stay separate; a definite mention with its
+  own different date ("the protests began last week in Zubair") is another event. The merged
+  event keeps the dated sentence as evidence, and the first place, date and counts.
 - Location: a learned picker (``placing``) chooses among the places the segment names (with the
   proper nouns in a locative position the place stage did not return, ``recovering``), or none;
   role rules come first (where an official speaker sits, "said in X" for statements, an
@@ -255,13 +256,24 @@ def _recode_negated(d: Draft) -> Draft | None:
 def _is_reported(d: Draft) -> bool:
     """Tell a reported event from a generic or habitual mention ("monitors attacks")."""
     if d.anchor.pos_ not in ("NOUN", "PROPN"):
-        return True
+        return not _iterated(d.anchor)
     if habitual(d.segment.span) and not d.definite:
         return False  # "have seen protests almost every summer"
     dets = {c.lower_ for c in d.anchor.children if c.dep_ in ("det", "poss")}
     if dets & {"each", "every", "any"}:
         return False  # "each kidnapping sets us back"
     return bool(dets) or not _generic_governor(d.anchor)
+
+
+def _iterated(verb: Token) -> bool:
+    """Tell a summary of many events ("has been targeted several times since 2019") from one."""
+    return any(
+        c.lemma_.lower() == "time" and any(g.lower_ in _VAGUE_MANY for g in c.children)
+        for c in verb.children
+    )
+
+
+_VAGUE_MANY = frozenset({"several", "many", "multiple", "numerous", "countless"})
 
 
 def _generic_governor(noun: Token) -> bool:
@@ -406,8 +418,9 @@ def _merge(drafts: list[Draft]) -> list[Draft]:
     """Merge one sentence's repeated triggers, and later mentions of an event told before."""
     out: list[Draft] = []
     for d in drafts:
-        into = next((o for o in out if _mergeable(o, d)), None)
-        into = into or next((o for o in out if _corefers(o, d)), None)
+        kin = [o for o in out if not _placed_apart(o, d)]
+        into = next((o for o in kin if _mergeable(o, d)), None)
+        into = into or next((o for o in kin if _corefers(o, d)), None)
         if into is None:
             out.append(d)
         else:
@@ -493,6 +506,21 @@ def _mergeable(o: Draft, d: Draft) -> bool:
         names = {a.name for a in o.sources}
         return not names or not d.sources or bool(names & {a.name for a in d.sources})
     return d.anaphoric and _name(o.location) == _name(d.location)
+
+
+def _placed_apart(o: Draft, d: Draft) -> bool:
+    """Tell two triggers of one sentence that each name a place of their own, and not the same.
+
+    "launched an offensive in East Ghouta, targeting the village of Hawsh Al-Zriqiyah": the
+    offensive and its target are two located events (ACLED codes one event per location).
+    """
+    if o.type != d.type or o.evidence != d.evidence or o.anchor.i == d.anchor.i:
+        return False  # another kind (a riot's toll), or split_places' copies of one trigger
+    if not (o.own_place and d.own_place):
+        return False  # a place shared from the other
+    a, b = o.location, d.location
+    # two names written in one sentence are two places, even where the gazetteer lacks both
+    return a is not None and b is not None and a.text.casefold() != b.text.casefold()
 
 
 def _places_differ(a: Place | None, b: Place | None) -> bool:
