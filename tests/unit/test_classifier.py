@@ -180,3 +180,25 @@ def test_vectors_join_the_lexical_features(tmp_path: Path) -> None:
     loaded = load_classifier(path)
     probs = loaded.heads["plover"].probabilities([], np.array([1.0, 0.0]))
     assert loaded.heads["plover"].classes[int(np.argmax(probs))] == "PROTEST"
+
+
+def test_the_acled_head_drops_a_code_it_reads_as_no_acled_event() -> None:
+    from types import SimpleNamespace
+
+    from eventscribe.extract.events.judge import recode
+
+    def draft(type_: str, sub: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            type=type_, contexts=[], entry_sub=None, flags=frozenset(), acled_sub=sub
+        )
+
+    allowed = {"Attack": ["ASSAULT"], "Arrests": ["COERCE"]}
+    private = SentenceView(plover={}, acled={NONE: 0.8, "Attack": 0.1}, allowed=allowed)
+    shooting, rally = draft("ASSAULT", "Attack"), draft("PROTEST", "Peaceful protest")
+    recode([shooting, rally], private, leading=Leading())  # type: ignore[list-item]
+    assert shooting.acled_sub is None  # "a man shot his neighbour": not an ACLED event
+    assert rally.acled_sub == "Peaceful protest"  # every demonstration is ACLED's to code
+    militia = SentenceView(plover={}, acled={NONE: 0.3, "Attack": 0.6}, allowed=allowed)
+    attack = draft("ASSAULT", "Attack")
+    recode([attack], militia, leading=Leading())  # type: ignore[list-item]
+    assert attack.acled_sub == "Attack"

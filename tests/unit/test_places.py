@@ -619,3 +619,17 @@ def test_an_event_names_its_place_and_an_organisation_its_place_after_in(
         ("Tehran", "Tehran", "IRN", "city"),
         ("Lyon", "Lyon", "FRA", "city"),
     ]
+
+
+def test_a_street_the_tagger_names_is_a_place_at_its_towns_point(gazetteer: Gazetteer) -> None:
+    text = "Police were called to a shooting on Dean Woods Road in Kazerun. Atlantis Park was calm."
+    ents = [("Dean Woods Road", "FAC"), ("Kazerun", "GPE"), ("Atlantis Park", "FAC")]
+    places = {p.text: p for p in find_places(make_doc(text, ents), gazetteer=gazetteer)}
+    road = places["Dean Woods Road"]
+    assert (road.geonames_id, road.country, road.lat, road.precision) == (
+        None,
+        "IRN",
+        29.62,
+        "city",
+    )
+    assert "Atlantis Park" not in places  # a park is not a site word

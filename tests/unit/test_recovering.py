@@ -144,3 +144,21 @@ def test_a_school_district_is_a_board_not_a_place() -> None:
         ]
     )
     assert recover_places(doc, []) == []
+
+
+def test_a_person_arrested_is_not_a_place_but_a_village_stormed_is() -> None:
+    def parse(verb: str, lemma: str) -> Doc:
+        return built_doc(
+            [
+                ("Police", "police", "NOUN", "nsubj", 1, "O"),
+                (verb, lemma, "VERB", "ROOT", 1, "O"),
+                ("Sami", "Sami", "PROPN", "compound", 4, "B-PERSON"),
+                ("Ben", "Ben", "PROPN", "compound", 4, "I-PERSON"),
+                ("Amor", "Amor", "PROPN", "dobj", 1, "I-PERSON"),
+                (".", ".", "PUNCT", "punct", 1, "O"),
+            ]
+        )
+
+    assert recover_places(parse("arrested", "arrest"), []) == []
+    [found] = recover_places(parse("stormed", "storm"), [])
+    assert (found.place.text, found.position) == ("Sami Ben Amor", "object")

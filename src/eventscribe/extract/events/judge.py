@@ -97,7 +97,7 @@ class Leading:
     keep_trigger_code_below: float = 0.8  # replace a trigger's own ACLED code from this
     fallback_at: float = 0.4  # an article with no event takes its best sentence from here
     drop_sub_at: float = 0.5  # the ACLED head's "not an ACLED event" from this drops the code
-    drop_trigger_sub_at: float = 0.7  # ... and a code the trigger itself carries
+    drop_trigger_sub_at: float = 1.01  # ... and a code the trigger itself carries (off)
 
 
 def propose(
@@ -157,7 +157,7 @@ def recode(drafts: Sequence[Draft], view: SentenceView, *, leading: Leading) -> 
             continue
         explicit = d.entry_sub is not None and "classifier" not in d.flags
         drop_at = leading.drop_trigger_sub_at if explicit else leading.drop_sub_at
-        if view.acled.get(NONE, 0.0) >= drop_at:
+        if d.type != "PROTEST" and view.acled.get(NONE, 0.0) >= drop_at:
             d.acled_sub = None
             continue
         threshold = leading.keep_trigger_code_below if explicit else leading.sub_at

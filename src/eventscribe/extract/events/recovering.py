@@ -109,6 +109,8 @@ def recover_places(
         position = _position(span.root)
         if position is None or any(a < last and first < b for a, b in taken):
             continue
+        if position == "object" and label == "PERSON" and not _takes_place(span.root):
+            continue  # "arrested Sami Ben Amor": people are arrested, villages stormed
         taken.append((first, last))
         if _is_body(span):
             continue  # "Tucson Unified School District" is a school board
@@ -218,6 +220,22 @@ def _is_name(span: Span) -> bool:
         return False  # "UN", "US": an acronym, not a village
     first = span[0].lower_
     return first not in CALENDAR_WORDS and first not in TYPE_WORDS and first not in _SITE_AFTER
+
+
+# Verbs whose object may be a place ("stormed Qabasin", "targeting Talat Al-Bureij"): a name
+# the tagger calls PERSON is recovered as an object only after one of them.
+_PLACE_VERBS = frozenset({
+    "target", "storm", "seize", "capture", "attack", "shell", "bomb", "bombard", "raid",
+    "besiege", "overrun", "enter", "recapture", "retake", "strike", "hit", "control", "liberate",
+    "surround", "encircle", "take", "reach", "occupy", "invade", "evacuate", "pound", "hold",
+})  # fmt: skip
+
+
+def _takes_place(root: Token) -> bool:
+    tok = root
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.head.lemma_.lower() in _PLACE_VERBS
 
 
 def _position(root: Token) -> str | None:

@@ -391,10 +391,26 @@ def _meets_protest(f: Draft, p: Draft) -> bool:
         and not f.crowd_agent
         and not _BLOCKING & set(f.contexts)
         and abs(f.segment.index - p.segment.index) <= 2
-        and f.acled_sub in (None, "Attack", "Arrests")
+        and (f.acled_sub in (None, "Attack", "Arrests") or _state_fire_on_crowd(f, p))
         and _same_place(f.location, p.location)
         and _aimed_at_protest(f, p)
     )
+
+
+def _state_fire_on_crowd(f: Draft, p: Draft) -> bool:
+    """Tell state forces' fire read as a clash that is aimed at the protest next to it ("when
+    the security forces opened fire"): ACLED codes it as force against the protesters, since a
+    clash needs two armed sides and the sentence names only one."""
+    if f.acled_sub != "Armed clash" or abs(f.segment.index - p.segment.index) > 1:
+        return False
+    patients = [t for t in f.patients if t.lower_ not in _FIRE_WORDS]  # "opened fire"
+    if patients:
+        return p.anchor in patients or is_crowd(patients)
+    return bool(f.sources) and all(a.sector in _STATE_FORCES for a in f.sources)
+
+
+_STATE_FORCES = frozenset({"MIL", "COP"})
+_FIRE_WORDS = frozenset({"fire", "shots", "gunfire", "bullets", "rounds", "volleys"})
 
 
 def _aimed_at_protest(f: Draft, p: Draft) -> bool:
