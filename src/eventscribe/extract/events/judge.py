@@ -9,9 +9,9 @@ classifier reads is the sentence's most confident event; ``recode`` lets the cla
 ACLED sub-event type replace the crosswalk default where it fits the event's PLOVER type
 (ACLED's own rules still run after it: a protest met by force escalates, unreal events and
 parts of a protest carry no ACLED type), and drops it where the ACLED head reads no ACLED
-event. ``best_reading`` gives an article in which no event
-survived its best-read sentence, when the classifier finds one there: a short snippet that
-reports violence does not come back empty.
+event. ``best_reading`` gives an article in which no event survived its best-read sentence,
+when the classifier finds one there: a short snippet that reports violence does not come back
+empty.
 """
 
 from __future__ import annotations
