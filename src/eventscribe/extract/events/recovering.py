@@ -232,17 +232,20 @@ _PLACE_VERBS = frozenset({
 
 
 def _takes_place(root: Token) -> bool:
+    return _first_conjunct(root).head.lemma_.lower() in _PLACE_VERBS
+
+
+def _first_conjunct(root: Token) -> Token:
+    """Return the name a conjunct or apposition hangs on ("in Kafr Nabudah and Habit")."""
     tok = root
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         tok = tok.head
-    return tok.head.lemma_.lower() in _PLACE_VERBS
+    return tok
 
 
 def _position(root: Token) -> str | None:
     """Say how the name's place sits: "in X", "north of X", "village of X", or not at all."""
-    tok = root
-    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
-        tok = tok.head  # "in Kafr Nabudah and Habit": the first conjunct's position
+    tok = _first_conjunct(root)  # "in Kafr Nabudah and Habit": the first conjunct's position
     if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
         return "object"  # "targeting Talat Al-Bureij", "Kindi Hospital was seized"
     if tok.dep_ != "pobj":
