@@ -14,7 +14,8 @@ Each batch is a sentence file and a folder of passes (BATCHES): the first batch 
 scripts/sample_extra_sentences.py) with `passes-extra/`, the third `sentences-extra2.jsonl`
 (the same, `--batch 2`) with `passes-extra2/`, the fourth `sentences-extra3.jsonl` (`--batch 3`)
 with `passes-extra3/`, the fifth `sentences-extra4.jsonl` (`--batch 4`) with `passes-extra4/`, the sixth
-`sentences-extra5.jsonl` (`--batch 5`) with `passes-extra5/`.
+`sentences-extra5.jsonl` (`--batch 5`) with `passes-extra5/`, the seventh `sentences-extra6.jsonl`
+(`--batch 6`) with `passes-extra6/`.
 `agree` reads labels-K.jsonl (first pass) and labels-K-pass2.jsonl (blind second pass), prints
 Cohen's kappa and raw agreement on the PLOVER type and the ACLED sub-event type (no event counts
 as a label), and writes the rows where the passes differ on either to disagreements.jsonl.
@@ -46,6 +47,7 @@ BATCHES = (
     ("sentences-extra3.jsonl", "passes-extra3"),
     ("sentences-extra4.jsonl", "passes-extra4"),
     ("sentences-extra5.jsonl", "passes-extra5"),
+    ("sentences-extra6.jsonl", "passes-extra6"),
 )
 
 
