@@ -213,6 +213,18 @@ def test_a_spelling_without_spaces_or_hyphens_still_finds_the_place(tmp_path: Pa
     assert gaz.candidates("Deir") == []  # one word is never squashed into another
 
 
+def test_an_abbreviated_saint_or_mount_finds_the_spelt_out_name(tmp_path: Path) -> None:
+    rows = [
+        GazRow(entry=entry("Saint-Marc", "city", "HTI", 19.11, -72.69, population=266_642)),
+        GazRow(entry=entry("Mt. Hagen", "city", "PNG", -5.86, 144.23, population=46_250)),
+    ]
+    write_index(tmp_path / "g.sqlite", rows)
+    gaz = open_gazetteer(tmp_path / "g.sqlite")
+    assert [c.name for c in gaz.candidates("St. Marc")] == ["Saint-Marc"]
+    assert [c.name for c in gaz.candidates("Mount Hagen")] == ["Mt. Hagen"]
+    assert gaz.candidates("St. Hagen") == []
+
+
 def test_fitted_points_move_countries_and_states_but_never_a_city() -> None:
     points = {130758: (33.0, 54.0), 128321: (0.0, 0.0)}
     moved = {r.entry.name: r.entry for r in gz.with_fitted_points(ROWS, points)}
