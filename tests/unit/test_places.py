@@ -390,6 +390,25 @@ def test_a_mislabelled_country_needs_a_place_cue(gazetteer: Gazetteer) -> None:
     ]  # fmt: skip
 
 
+def test_a_name_listed_with_states_is_the_state(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite"
+    write_index(path, [*ROWS, admin1("Utah", "USA", 39.3, -111.7, 3_200_000),
+                       city("Washington", "USA", 38.9, -77.04, 689_545, "District of Columbia"),
+                       city("Washington", "USA", 37.13, -113.51, 24_299, "Utah"),
+                       admin1("Washington", "USA", 47.4, -120.5, 7_600_000)])  # fmt: skip
+    text = "Cases were found in Texas, Utah and Washington."
+    doc = make_doc(text, [("Texas", "GPE"), ("Utah", "GPE"), ("Washington", "GPE")])
+    assert find_places(doc, gazetteer=open_gazetteer(path))[2].feature == "admin1"
+    alone = make_doc("Officials in Washington said so.", [("Washington", "GPE")])
+    assert find_places(alone, gazetteer=open_gazetteer(path))[0].feature == "city"
+
+
+def test_a_list_is_read_out_from_the_one_name_the_tagger_knew(gazetteer: Gazetteer) -> None:
+    text = "Birds were kept indoors: Kano, Fars, Lyon and Tehran. Paris said so."
+    found = summary(find_places(make_doc(text, [("Tehran", "GPE")]), gazetteer=gazetteer))
+    assert [f[0] for f in found] == ["Kano", "Fars", "Lyon", "Tehran"]
+
+
 def test_ranker_weights_line_up_with_its_features() -> None:
     assert len(places_module.ranker_weights()) == len(places_module.RANKER_FEATURES)
     assert len(places_module.HAND_WEIGHTS) == len(places_module.RANKER_FEATURES)
