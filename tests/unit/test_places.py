@@ -240,6 +240,11 @@ def test_dateline_sets_the_article_country(gazetteer: Gazetteer) -> None:
     ]
 
 
+def test_a_dateline_after_a_headline_on_the_first_line_is_found(gazetteer: Gazetteer) -> None:
+    doc = make_doc("Crowds gathered in protest. TEHRAN - Police came. He said. NATO - no.")
+    assert summary(find_places(doc, gazetteer=gazetteer)) == [("TEHRAN", "Tehran", "IRN", "city")]
+
+
 def test_demonyms_are_country_mentions(gazetteer: Gazetteer) -> None:
     doc = make_doc(
         "Dutch Foreign Minister Stef Blok met American officials.", [("Stef Blok", "PERSON")]

@@ -99,8 +99,9 @@ BIG_CITY = 50_000  # a city this big beats the division of the same name ("Kano"
 # state, but Wyoming, Michigan (75,000) does not make "Wyoming" a town.
 NATIONAL_CITY = 500_000
 
+# At a line's start, or after a headline run into the first line ("Mason charged. BANTAM —").
 _DATELINE = re.compile(
-    r"^[ \t]*(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3})"
+    r"(?:^|(?<=[a-z][.!?] ))[ \t]*(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3})"
     r"(?:,[ \t]*(?P<region>[A-Z][A-Za-z.\-]+(?: [A-Z][A-Za-z.\-]+){0,2}))?"
     r"[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*(?:--|[-–—])[ \t]",
     re.MULTILINE,
