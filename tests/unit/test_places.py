@@ -245,6 +245,27 @@ def test_a_dateline_after_a_headline_on_the_first_line_is_found(gazetteer: Gazet
     assert summary(find_places(doc, gazetteer=gazetteer)) == [("TEHRAN", "Tehran", "IRN", "city")]
 
 
+def test_the_dateline_town_named_again_in_the_body_is_found(gazetteer: Gazetteer) -> None:
+    doc = make_doc("TEHRAN (Reuters) - Tehran Police said so.", [("TEHRAN", "GPE")])
+    found = summary(find_places(doc, gazetteer=gazetteer))
+    assert [(f[0], f[1]) for f in found] == [("TEHRAN", "Tehran"), ("Tehran", "Tehran")]
+
+
+def test_a_persons_of_names_where_they_live(gazetteer: Gazetteer) -> None:
+    text = "Survivors include her husband, Leonard of Springfield, Illinois."
+    ents = [("Leonard of Springfield", "PERSON"), ("Illinois", "GPE")]
+    found = find_places(make_doc(text, ents), gazetteer=gazetteer)
+    assert [(p.text, p.admin1) for p in found] == [
+        ("Springfield", "Illinois"),
+        ("Illinois", "Illinois"),
+    ]
+
+
+def test_a_demonym_inside_a_building_name_is_its_country(gazetteer: Gazetteer) -> None:
+    doc = make_doc("Guards stood at the Iranian Embassy.", [("the Iranian Embassy", "FAC")])
+    assert summary(find_places(doc, gazetteer=gazetteer)) == [("Iranian", "Iran", "IRN", "country")]
+
+
 def test_demonyms_are_country_mentions(gazetteer: Gazetteer) -> None:
     doc = make_doc(
         "Dutch Foreign Minister Stef Blok met American officials.", [("Stef Blok", "PERSON")]

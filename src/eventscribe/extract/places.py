@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 # ("White House", Tennessee), and a coder geocodes a square by the city around it. A FAC with
 # a place cue is recovered only as a big city ("in Mandalay" tagged FAC).
 PLACE_LABELS = frozenset({"GPE", "LOC"})
-# Entities a demonym may sit inside and still name its country ("the Iranian regime" as ORG).
-DEMONYM_HOSTS = frozenset({"", "NORP", "ORG", "GPE", "LOC"})
+# Entities a demonym may sit inside and still name its country ("the Iranian regime" as ORG,
+# "the Turkish Embassy" as FAC).
+DEMONYM_HOSTS = frozenset({"", "NORP", "ORG", "GPE", "LOC", "FAC"})
 MAX_PLACE_TOKENS = 6  # longer "places" are breadcrumbs and headlines run together
 # An organisation's name runs longer than a place's ("the Kentucky Department of Fish and
 # Wildlife"); only its leading, "of" and last-word runs are read.
@@ -527,12 +528,17 @@ def _find_loose_spans(doc: Doc) -> list[tuple[int, int, str]]:
     for ent in doc_ents(doc):
         if ent.label_ in MISTAGGED_LABELS and len(ent) <= 4:
             start = ent.start
+            # a person's "of" tells where they live ("Leonard of Ada, Oklahoma")
+            splits = ("and", ",", "in", "or", "of") if ent.label_ == "PERSON" else _LOOSE_SPLITS
             for i in range(ent.start, ent.end):
-                if lower[i] in ("and", ",", "in", "or"):
+                if lower[i] in splits:
                     spans.append((start, i, ent.label_))
                     start = i + 1
             spans.append((start, ent.end, ent.label_))
     return spans + _untagged_runs(tokens)
+
+
+_LOOSE_SPLITS = ("and", ",", "in", "or")
 
 
 def _untagged_runs(tokens: TokenColumns) -> list[tuple[int, int, str]]:
@@ -768,7 +774,13 @@ def _repeat_mentions(doc: Doc, mentions: Sequence[_Mention]) -> list[_Mention]:
     covered = {i for m in mentions for i in range(m.start, m.end)}
     entity_at = {i: ent for ent in doc_ents(doc) for i in range(ent.start_char, ent.end_char)}
     found = []
-    for text, source in {m.text: m for m in mentions if m.kind == "entity"}.items():
+    sources = {m.text: m for m in mentions if m.kind == "entity"}
+    for (
+        m
+    ) in mentions:  # a dateline's town is named again in the body ("LONDON, Ky. - London Police")
+        if m.kind == "dateline" and m.text.isupper() and m.text.title() not in sources:
+            sources[m.text.title()] = m
+    for text, source in sources.items():
         # A compound modifier names the place too: "the U.S.-led campaign", "a Texas-based firm".
         for start, end in occurrences(doc_text(doc), text, edge=_NAME_EDGE, after=_NAME_END):
             host = entity_at.get(start)
