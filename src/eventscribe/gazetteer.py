@@ -657,11 +657,13 @@ def _read_points() -> dict[int, tuple[float, float]]:
 def with_fitted_points(
     rows: Iterable[GazRow], points: Mapping[int, tuple[float, float]]
 ) -> list[GazRow]:
-    """Move countries, admin1s and continents to the point news annotators give them.
+    """Move countries, admin1s and continents to GeoNames' point, or the one annotators use.
 
     Where a country "is" is a convention, and GeoNames, Wikipedia and the CIA disagree by
-    hundreds of kilometres; ``scripts/fit_place_points.py`` fits the points on the tuning
-    halves of the real dev sets. A city keeps its own point.
+    hundreds of kilometres. A record carries its geonames id, so the default is GeoNames'
+    point for it; ``scripts/fit_place_points.py`` takes those from TR-News gold and keeps
+    another convention only where the tuning halves of the real dev sets agree on it. A city
+    keeps its own point.
     """
     moved = []
     for row in rows:
