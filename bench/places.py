@@ -56,6 +56,7 @@ class Gold:
     lat: float | None
     lon: float | None
     country: str | None = None  # only the hand-written set: a country-level mention
+    geonames_id: int | None = None  # only TR-News: the GeoNames feature the point is from
 
 
 @dataclass(slots=True)
@@ -94,10 +95,13 @@ def read_trnews(path: Path) -> list[Doc]:
             tag = top.find("gaztag")
             lat = _num(tag.find("lat")) if tag is not None else None
             lon = _num(tag.find("lon")) if tag is not None else None
+            gid = tag.get("geonameid") if tag is not None else None
             start, end = _aligned(
                 text, top.findtext("phrase") or "", int(top.findtext("start") or 0)
             )
-            doc.gold.append(Gold(start, end, text[start:end], lat, lon))
+            doc.gold.append(
+                Gold(start, end, text[start:end], lat, lon, geonames_id=int(gid) if gid else None)
+            )
         docs.append(doc)
     return docs
 

@@ -36,7 +36,7 @@ C = 1.0
 MAX_WRONG = 10
 # The features fitted freely; the others keep their hand weights' proportions (they encode
 # rules the unit tests pin: a type word picks the division, a dateline picks the country).
-FREE = ("near", "far")
+FREE = ("list_kin", "near", "far")
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src/eventscribe/resources/places/ranker.json"
 
 

@@ -133,13 +133,17 @@ class Gazetteer:
     def candidates(self, name: str) -> list[GazEntry]:
         """Return every entry called ``name`` (primary or alternate), most plausible first.
 
-        A name found under no spelling is tried without its spaces and hyphens, so
-        "Deir Ezzor" finds "Deir ez-Zor" and "Beled Weyne" finds "Beledweyne".
+        A name found under no spelling is tried with its abbreviations spelt out or shortened
+        ("St. Marc" finds "Saint-Marc", "Mount Vernon" the "Mt. Vernon" GeoNames lists), then
+        without its spaces and hyphens, so "Deir Ezzor" finds "Deir ez-Zor" and "Beled Weyne"
+        finds "Beledweyne".
         """
         key = fold_name(name)
         found = self._lookup("name", key)
         if not found and " " in key:
-            found = self._lookup("squashed", squash(key))
+            for variant in {_respell(key, _SPELT_OUT), _respell(key, _SHORTENED)} - {key}:
+                found = found or self._lookup("name", variant)
+            found = found or self._lookup("squashed", squash(key))
         return list(found)
 
     def country(self, code_or_name: str) -> GazEntry | None:
@@ -174,6 +178,16 @@ class Gazetteer:
         found = tuple(sorted((_entry_from_row(r) for r in rows), key=_rank))
         self._cache[(table, key)] = found
         return found
+
+
+# Name words that newspapers and GeoNames abbreviate differently ("St. Marc", "Saint-Marc").
+_SPELT_OUT = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_SHORTENED = {long: short for short, long in _SPELT_OUT.items()}
+
+
+def _respell(key: str, spellings: Mapping[str, str]) -> str:
+    """Return a folded name with its words respelt by ``spellings`` ("st marc" -> "saint marc")."""
+    return " ".join(spellings.get(word, word) for word in key.split(" "))
 
 
 _PLACE_COLUMNS = (
@@ -643,11 +657,13 @@ def _read_points() -> dict[int, tuple[float, float]]:
 def with_fitted_points(
     rows: Iterable[GazRow], points: Mapping[int, tuple[float, float]]
 ) -> list[GazRow]:
-    """Move countries, admin1s and continents to the point news annotators give them.
+    """Move countries, admin1s and continents to GeoNames' point, or the one annotators use.
 
     Where a country "is" is a convention, and GeoNames, Wikipedia and the CIA disagree by
-    hundreds of kilometres; ``scripts/fit_place_points.py`` fits the points on the tuning
-    halves of the real dev sets. A city keeps its own point.
+    hundreds of kilometres. A record carries its geonames id, so the default is GeoNames'
+    point for it; ``scripts/fit_place_points.py`` takes those from TR-News gold and keeps
+    another convention only where the tuning halves of the real dev sets agree on it. A city
+    keeps its own point.
     """
     moved = []
     for row in rows:

@@ -240,6 +240,32 @@ def test_dateline_sets_the_article_country(gazetteer: Gazetteer) -> None:
     ]
 
 
+def test_a_dateline_after_a_headline_on_the_first_line_is_found(gazetteer: Gazetteer) -> None:
+    doc = make_doc("Crowds gathered in protest. TEHRAN - Police came. He said. NATO - no.")
+    assert summary(find_places(doc, gazetteer=gazetteer)) == [("TEHRAN", "Tehran", "IRN", "city")]
+
+
+def test_the_dateline_town_named_again_in_the_body_is_found(gazetteer: Gazetteer) -> None:
+    doc = make_doc("TEHRAN (Reuters) - Tehran Police said so.", [("TEHRAN", "GPE")])
+    found = summary(find_places(doc, gazetteer=gazetteer))
+    assert [(f[0], f[1]) for f in found] == [("TEHRAN", "Tehran"), ("Tehran", "Tehran")]
+
+
+def test_a_persons_of_names_where_they_live(gazetteer: Gazetteer) -> None:
+    text = "Survivors include her husband, Leonard of Springfield, Illinois."
+    ents = [("Leonard of Springfield", "PERSON"), ("Illinois", "GPE")]
+    found = find_places(make_doc(text, ents), gazetteer=gazetteer)
+    assert [(p.text, p.admin1) for p in found] == [
+        ("Springfield", "Illinois"),
+        ("Illinois", "Illinois"),
+    ]
+
+
+def test_a_demonym_inside_a_building_name_is_its_country(gazetteer: Gazetteer) -> None:
+    doc = make_doc("Guards stood at the Iranian Embassy.", [("the Iranian Embassy", "FAC")])
+    assert summary(find_places(doc, gazetteer=gazetteer)) == [("Iranian", "Iran", "IRN", "country")]
+
+
 def test_demonyms_are_country_mentions(gazetteer: Gazetteer) -> None:
     doc = make_doc(
         "Dutch Foreign Minister Stef Blok met American officials.", [("Stef Blok", "PERSON")]
@@ -388,6 +414,25 @@ def test_a_mislabelled_country_needs_a_place_cue(gazetteer: Gazetteer) -> None:
     assert [(f[0], f[3]) for f in found] == [
         ("Iran", "country"), ("Nigeria", "country"), ("Georgia", "country"),
     ]  # fmt: skip
+
+
+def test_a_name_listed_with_states_is_the_state(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite"
+    write_index(path, [*ROWS, admin1("Utah", "USA", 39.3, -111.7, 3_200_000),
+                       city("Washington", "USA", 38.9, -77.04, 689_545, "District of Columbia"),
+                       city("Washington", "USA", 37.13, -113.51, 24_299, "Utah"),
+                       admin1("Washington", "USA", 47.4, -120.5, 7_600_000)])  # fmt: skip
+    text = "Cases were found in Texas, Utah and Washington."
+    doc = make_doc(text, [("Texas", "GPE"), ("Utah", "GPE"), ("Washington", "GPE")])
+    assert find_places(doc, gazetteer=open_gazetteer(path))[2].feature == "admin1"
+    alone = make_doc("Officials in Washington said so.", [("Washington", "GPE")])
+    assert find_places(alone, gazetteer=open_gazetteer(path))[0].feature == "city"
+
+
+def test_a_list_is_read_out_from_the_one_name_the_tagger_knew(gazetteer: Gazetteer) -> None:
+    text = "Birds were kept indoors: Kano, Fars, Lyon and Tehran. Paris said so."
+    found = summary(find_places(make_doc(text, [("Tehran", "GPE")]), gazetteer=gazetteer))
+    assert [f[0] for f in found] == ["Kano", "Fars", "Lyon", "Tehran"]
 
 
 def test_ranker_weights_line_up_with_its_features() -> None:

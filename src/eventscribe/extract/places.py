@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 # ("White House", Tennessee), and a coder geocodes a square by the city around it. A FAC with
 # a place cue is recovered only as a big city ("in Mandalay" tagged FAC).
 PLACE_LABELS = frozenset({"GPE", "LOC"})
-# Entities a demonym may sit inside and still name its country ("the Iranian regime" as ORG).
-DEMONYM_HOSTS = frozenset({"", "NORP", "ORG", "GPE", "LOC"})
+# Entities a demonym may sit inside and still name its country ("the Iranian regime" as ORG,
+# "the Turkish Embassy" as FAC).
+DEMONYM_HOSTS = frozenset({"", "NORP", "ORG", "GPE", "LOC", "FAC"})
 MAX_PLACE_TOKENS = 6  # longer "places" are breadcrumbs and headlines run together
 # An organisation's name runs longer than a place's ("the Kentucky Department of Fish and
 # Wildlife"); only its leading, "of" and last-word runs are read.
@@ -88,6 +89,7 @@ MISTAGGED_LABELS = frozenset({
     "PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "FAC", "LANGUAGE"
 })  # fmt: skip
 MIN_CUED_POPULATION = 10_000
+MAX_RECOVERY_PASSES = 8  # each pass reads one more item of a list out from a known name
 CALENDAR_WORDS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
@@ -98,8 +100,9 @@ BIG_CITY = 50_000  # a city this big beats the division of the same name ("Kano"
 # state, but Wyoming, Michigan (75,000) does not make "Wyoming" a town.
 NATIONAL_CITY = 500_000
 
+# At a line's start, or after a headline run into the first line ("Mason charged. BANTAM —").
 _DATELINE = re.compile(
-    r"^[ \t]*(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3})"
+    r"(?:^|(?<=[a-z][.!?] ))[ \t]*(?P<place>[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3})"
     r"(?:,[ \t]*(?P<region>[A-Z][A-Za-z.\-]+(?: [A-Z][A-Za-z.\-]+){0,2}))?"
     r"[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*(?:--|[-–—])[ \t]",
     re.MULTILINE,
@@ -118,6 +121,8 @@ class _Mention:
     hint: str | None = None  # feature named by a type word: "Fars province" -> admin1
     qualifier: _Mention | None = None  # "Paris, Texas": Texas qualifies Paris
     qualified: list[_Mention] = field(default_factory=list)
+    # the names beside it in a list ("Virginia, Washington, West Virginia and Wyoming")
+    listed_with: list[_Mention] = field(default_factory=list)
     choice: GazEntry | None = None
     confidence: float = 0.0
     # fold_name(text), the name resolution compares mentions by (read millions of times)
@@ -458,14 +463,16 @@ def _recovered_mentions(
     A span counts when a cue says place ("in Dakar", "capital of Tigray", "Rakhine State",
     "Isfahan and Shiraz" after a found place) or, for a mislabelled entity, when it names a
     town in one of the article's countries; a cued small town counts when it lies in a state the
-    article names ("from Churchill" beside "Manitoba"). Run it twice so coordination works both
-    ways.
+    article names ("from Churchill" beside "Manitoba"). A list item before or after a found
+    place is cued too; the passes go on until a pass finds nothing, so a list is read out from
+    the one name the tagger knew ("Rogaland, Vestfold, ..., Akershus, Oslo").
     """
     countries = {m.candidates[0].country for m in found}
     states = {(c.country, c.name) for m in found for c in m.candidates if c.feature == "admin1"}
     kept = list(found)
     loose = _loose_spans(doc)
-    for _ in range(2):
+    for _ in range(MAX_RECOVERY_PASSES):
+        size = len(kept)
         for start, end, label in loose:
             mention = _span_mention(doc, start, end, gazetteer, untagged=not label, strict=True)
             if mention is None and _strong_cue(doc, start, end):  # "the city of Kismaayo"
@@ -476,7 +483,7 @@ def _recovered_mentions(
                 m.start < mention.end and mention.start < m.end for m in kept
             ):
                 continue
-            cue = mention.hint is not None or _has_cue(doc, start, kept)
+            cue = mention.hint is not None or _has_cue(doc, start, end, kept)
             plausible = [
                 c
                 for c in mention.candidates
@@ -486,6 +493,8 @@ def _recovered_mentions(
             if plausible:
                 mention.candidates = plausible
                 kept.append(mention)
+        if len(kept) == size:
+            break
     return [m for m in kept if m not in found]
 
 
@@ -519,12 +528,17 @@ def _find_loose_spans(doc: Doc) -> list[tuple[int, int, str]]:
     for ent in doc_ents(doc):
         if ent.label_ in MISTAGGED_LABELS and len(ent) <= 4:
             start = ent.start
+            # a person's "of" tells where they live ("Leonard of Ada, Oklahoma")
+            splits = ("and", ",", "in", "or", "of") if ent.label_ == "PERSON" else _LOOSE_SPLITS
             for i in range(ent.start, ent.end):
-                if lower[i] in ("and", ",", "in", "or"):
+                if lower[i] in splits:
                     spans.append((start, i, ent.label_))
                     start = i + 1
             spans.append((start, ent.end, ent.label_))
     return spans + _untagged_runs(tokens)
+
+
+_LOOSE_SPLITS = ("and", ",", "in", "or")
 
 
 def _untagged_runs(tokens: TokenColumns) -> list[tuple[int, int, str]]:
@@ -551,10 +565,15 @@ def _is_name_word(text: str) -> bool:
     return text[:1].isupper() and text.replace("-", "").replace("'", "").isalpha()
 
 
-def _has_cue(doc: Doc, start: int, kept: Sequence[_Mention]) -> bool:
-    """Say whether the words before token ``start`` mark a place ("in", "south of", "X and")."""
+def _has_cue(doc: Doc, start: int, end: int, kept: Sequence[_Mention]) -> bool:
+    """Say whether the words around a span mark a place ("in", "south of", "X and", "and X")."""
     tokens = doc_tokens(doc)
     lower = tokens.lower
+    after = end + (end + 1 < len(lower) and lower[end] == "," and lower[end + 1] in ("and", "or"))
+    if after + 1 < len(lower) and lower[after] in ("and", "or", ","):
+        next_start = tokens.idx[after + 1]
+        if any(m.start == next_start for m in kept):
+            return True
     before = lower[start - 1] if start > 0 else ""
     if before in LOCATIVES:
         return True
@@ -755,7 +774,13 @@ def _repeat_mentions(doc: Doc, mentions: Sequence[_Mention]) -> list[_Mention]:
     covered = {i for m in mentions for i in range(m.start, m.end)}
     entity_at = {i: ent for ent in doc_ents(doc) for i in range(ent.start_char, ent.end_char)}
     found = []
-    for text, source in {m.text: m for m in mentions if m.kind == "entity"}.items():
+    sources = {m.text: m for m in mentions if m.kind == "entity"}
+    for (
+        m
+    ) in mentions:  # a dateline's town is named again in the body ("LONDON, Ky. - London Police")
+        if m.kind == "dateline" and m.text.isupper() and m.text.title() not in sources:
+            sources[m.text.title()] = m
+    for text, source in sources.items():
         # A compound modifier names the place too: "the U.S.-led campaign", "a Texas-based firm".
         for start, end in occurrences(doc_text(doc), text, edge=_NAME_EDGE, after=_NAME_END):
             host = entity_at.get(start)
@@ -808,9 +833,16 @@ def _is_state(c: GazEntry, name: str, country: str) -> bool:
 
 
 def _link_qualifiers(mentions: Sequence[_Mention], text: str) -> None:
-    """Link "City, Region" pairs whose candidates fit together (not lists like "Iran, Iraq")."""
+    """Link "City, Region" pairs whose candidates fit together (not lists like "Iran, Iraq").
+
+    Neighbours joined by a comma or "and" are also linked as list items: a list names places
+    of one kind ("Utah, Virginia, Washington" are states, "Benin, Niger, Togo" countries).
+    """
     previous_end = -1
     for first, second in itertools.pairwise(mentions):
+        if _LIST_JOIN.fullmatch(text[first.end : second.start]):
+            first.listed_with.append(second)
+            second.listed_with.append(first)
         # In "Colorado, Georgia, Illinois, Missouri" each name is a list item, not a qualifier.
         listed = previous_end >= 0 and _comma_between(text, previous_end, first.start)
         previous_end = first.end
@@ -819,6 +851,9 @@ def _link_qualifiers(mentions: Sequence[_Mention], text: str) -> None:
         if any(_inside(a, b) for a in first.candidates for b in second.candidates):
             first.qualifier = second
             second.qualified.append(first)
+
+
+_LIST_JOIN = re.compile(r"[ \t]*(?:,|,? (?:and|or))[ \t]*")
 
 
 def _comma_between(text: str, end: int, start: int) -> bool:
@@ -871,9 +906,9 @@ def _resolve(mentions: Sequence[_Mention], weights: Sequence[float]) -> None:
 # it started from ("Fars province": +3 for the admin1, -2 for the town).
 RANKER_FEATURES = (
     "prior", "type_word_fits", "type_word_misfits", "division_of_big_city", "context",
-    "qualifier", "containment", "state_context", "near", "far",
+    "qualifier", "containment", "state_context", "list_kin", "near", "far",
 )  # fmt: skip
-HAND_WEIGHTS = (1.0, 3.0, -2.0, -2.5, 1.0, 1.0, 1.0, 2.0, 0.0, 0.0)
+HAND_WEIGHTS = (1.0, 3.0, -2.0, -2.5, 1.0, 1.0, 1.0, 2.0, 1.5, 0.0, 0.0)
 NEAR_KM = 300.0  # "near" falls from 1 at the nearest other place to 0 at this distance
 FAR_KM = 2000.0  # farther than this from every other place the article names
 
@@ -904,7 +939,8 @@ def candidate_features(
     near, far = _proximity(c, m, mentions) if proximity else (0.0, 0.0)
     return (
         prior(c), *_hint_features(c, m), _context_score(c, m, evidence), _qualifier_score(c, m),
-        _containment_score(c, m, mentions), _state_context_score(c, m, mentions), near, far,
+        _containment_score(c, m, mentions), _state_context_score(c, m, mentions),
+        _list_kin_score(c, m), near, far,
     )  # fmt: skip
 
 
@@ -1012,6 +1048,18 @@ def _containment_score(c: GazEntry, m: _Mention, mentions: Sequence[_Mention]) -
         if c.feature == o.feature == "admin1" and c.country == o.country:
             best = 1.0  # "Georgia" beside "Texas" and "Florida" is the state
     return best
+
+
+def _list_kin_score(c: GazEntry, m: _Mention) -> float:
+    """Return 1 when a list neighbour was read as a country, or a division of ``c``'s country.
+
+    Towns are left out: a list of towns names their states and countries as well.
+    """
+    if c.feature == "city":
+        return 0.0
+    return float(any(o.choice is not None and o.key != m.key and o.choice.feature == c.feature
+                     and (c.feature == "country" or o.choice.country == c.country)
+                     for o in m.listed_with))  # fmt: skip
 
 
 def _state_context_score(c: GazEntry, m: _Mention, mentions: Sequence[_Mention]) -> float:
