@@ -34,9 +34,11 @@ convention of their own.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import itertools
 import math
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -97,7 +99,9 @@ def collect(
 
 def _source_gazetteer() -> Gazetteer:
     """Return a gazetteer with the data packages' own points: the fit must not see its output."""
-    path = Path(tempfile.mkdtemp(prefix="points-")) / "gazetteer.sqlite"
+    folder = Path(tempfile.mkdtemp(prefix="points-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "gazetteer.sqlite"
     build_gazetteer(path, fitted_points=False)
     return open_gazetteer(path)
 

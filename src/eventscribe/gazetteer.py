@@ -141,8 +141,9 @@ class Gazetteer:
         key = fold_name(name)
         found = self._lookup("name", key)
         if not found and " " in key:
-            for variant in {_respell(key, _SPELT_OUT), _respell(key, _SHORTENED)} - {key}:
-                found = found or self._lookup("name", variant)
+            for variant in (_respell(key, _SPELT_OUT), _respell(key, _SHORTENED)):
+                if not found and variant != key:
+                    found = self._lookup("name", variant)
             found = found or self._lookup("squashed", squash(key))
         return list(found)
 

@@ -775,9 +775,8 @@ def _repeat_mentions(doc: Doc, mentions: Sequence[_Mention]) -> list[_Mention]:
     entity_at = {i: ent for ent in doc_ents(doc) for i in range(ent.start_char, ent.end_char)}
     found = []
     sources = {m.text: m for m in mentions if m.kind == "entity"}
-    for (
-        m
-    ) in mentions:  # a dateline's town is named again in the body ("LONDON, Ky. - London Police")
+    # a dateline's town is named again in the body ("LONDON, Ky. - London Police")
+    for m in mentions:
         if m.kind == "dateline" and m.text.isupper() and m.text.title() not in sources:
             sources[m.text.title()] = m
     for text, source in sources.items():
