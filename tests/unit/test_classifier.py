@@ -198,6 +198,10 @@ def test_the_acled_head_drops_a_code_it_reads_as_no_acled_event() -> None:
     recode([shooting, rally], private, leading=Leading())  # type: ignore[list-item]
     assert shooting.acled_sub is None  # "a man shot his neighbour": not an ACLED event
     assert rally.acled_sub == "Peaceful protest"  # every demonstration is ACLED's to code
+    statement = SentenceView(plover={}, acled={NONE: 0.9, "Peaceful protest": 0.05}, allowed={})
+    protested = draft("PROTEST", "Peaceful protest")  # "Sakharov protested."
+    recode([protested], statement, leading=Leading())  # type: ignore[list-item]
+    assert protested.acled_sub is None
     militia = SentenceView(plover={}, acled={NONE: 0.3, "Attack": 0.6}, allowed=allowed)
     attack = draft("ASSAULT", "Attack")
     recode([attack], militia, leading=Leading())  # type: ignore[list-item]
