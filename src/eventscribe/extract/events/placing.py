@@ -12,14 +12,15 @@ trained by ``scripts/train_place_picker.py`` on the tuning half of the real even
 sentences, score them; the best one wins. The trees are a JSON file in the package, scored
 with numpy (all trees walked at once).
 
-Five rules stay, because they encode a role rather than a preference: where an official
-speaker sits ("a spokesman in Goma said") is never the event's place, a statement only takes
-the place it was said in ("said in Paris"), and so does an anaphoric mention of an event told
-before ("these protests"); an event with its own "in X" does not take the place another
-trigger's "in Y" sets ("arrested journalists in Cairo and attacked a convoy in Giza"); an
-event told as background ("days after the killing of five in
-Rangpur") only takes a place inside its own phrase, not the main clause's. When "no place" wins, a physical event
-takes the article's focus place, with its precision and no span (text "", start = end = 0).
+Six rules stay, because they encode a role rather than a preference: where an official
+speaker sits ("a spokesman in Goma said") is never the event's place, nor is the place that
+does the act ("Turkey deployed troops"); a statement only takes the place it was said in
+("said in Paris"), and so does an anaphoric mention of an event told before ("these
+protests"); an event with its own "in X" does not take the place another trigger's "in Y" sets
+("arrested journalists in Cairo and attacked a convoy in Giza"); an event told as background
+("days after the killing of five in Rangpur") only takes a place inside its own phrase, not
+the main clause's. When "no place" wins, a physical event takes the article's focus place,
+with its precision and no span (text "", start = end = 0).
 """
 
 from __future__ import annotations
@@ -233,7 +234,11 @@ def place_options(d: Draft, index: ArticleIndex, anchors: set[int]) -> list[Plac
     """Return "no place" and each place of the draft's segment it may have happened at."""
     anchor, seg = d.anchor, d.segment
     pairs = [*index.places, *((r.place, r.root) for r in index.recovered)]
-    found = [(p, r) for p, r in pairs if in_segment(r, seg) and not speaker_place(r, anchor)]
+    found = [
+        (p, r)
+        for p, r in pairs
+        if in_segment(r, seg) and not speaker_place(r, anchor) and not _does_the_act(r, anchor)
+    ]
     if d.type in tx.STATEMENT_TYPES or d.type == "SANCTION" or d.anaphoric:
         # "said in Paris"; "these protests, like the uprising that began in Mashhad": a
         # statement is where it was said, an event told before keeps the place it was told at
@@ -254,6 +259,11 @@ def place_options(d: Draft, index: ArticleIndex, anchors: set[int]) -> list[Plac
             features.update(_recovered_features(r, index))
         options.append(PlaceOption(place, root, features))
     return options
+
+
+def _does_the_act(root: Token, anchor: Token) -> bool:
+    """Tell the place that is the trigger verb's agent ("Turkey deployed troops to the border")."""
+    return root.dep_ == "nsubj" and root.head.i == anchor.i and anchor.pos_ == "VERB"
 
 
 def _recovered_features(r: Recovered, index: ArticleIndex) -> dict[str, float]:
