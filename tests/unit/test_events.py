@@ -244,6 +244,22 @@ def test_force_on_protesters_escalates_the_protest(lexicon: Lexicon) -> None:
     assert events["ASSAULT"].acled_event_type is None
 
 
+def test_force_that_led_up_to_a_protest_does_not_escalate_it(lexicon: Lexicon) -> None:
+    doc = built_doc(
+        [
+            ("Students", "student", "NOUN", "nsubj", 1, "O"),
+            ("marched", "march", "VERB", "ROOT", 1, "O"),
+            ("after", "after", "SCONJ", "mark", 4, "O"),
+            ("police", "police", "NOUN", "nsubj", 4, "O"),
+            ("shot", "shoot", "VERB", "advcl", 1, "O"),
+            ("protesters", "protester", "NOUN", "dobj", 4, "O"),
+        ]
+    )
+    events = {e.type: e for e in _extract(doc, lexicon)}
+    assert events["PROTEST"].acled_sub_event_type == "Peaceful protest"
+    assert events["ASSAULT"].acled_event_type is not None
+
+
 def test_bullet_list_items_each_get_the_intro_statement(lexicon: Lexicon) -> None:
     rows: list[Row] = [
         ("Those", "those", "PRON", "nsubj", 5, "O"),

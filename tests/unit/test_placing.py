@@ -6,11 +6,17 @@ import datetime
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from spacy.tokens import Doc
 
 from eventscribe.errors import ModelError
-from eventscribe.extract.events.placing import FEATURES, load_place_picker, said_of
+from eventscribe.extract.events.placing import (
+    FEATURES,
+    TreeEnsemble,
+    load_place_picker,
+    said_of,
+)
 from eventscribe.extract.events.stage import Lexicon, extract_events, load_lexicon
 from eventscribe.records import Event, Place
 from parses import Row, built_doc
@@ -117,7 +123,22 @@ def test_the_packaged_weights_name_every_feature_the_code_computes() -> None:
         (Path(__file__).parents[2] / "src/eventscribe/resources/place-picker.json").read_text()
     )
     assert data["features"] == list(FEATURES)
-    assert any(w != 0 for w in load_place_picker().weights)
+    trees = load_place_picker().trees
+    assert len(trees.roots) > 0 and any(v != 0 for v in trees.value)
+    assert trees.feature.max() < 3 * len(FEATURES)  # each feature, its distance to max and min
+
+
+def test_the_trees_walk_to_their_leaves() -> None:
+    # one stump: x0 <= 0.5 -> -1.0, else +2.0; a second tree: a single leaf of 0.25
+    trees = TreeEnsemble(
+        feature=np.array([0, 0, 0, 0]),
+        threshold=np.array([0.5, 0.0, 0.0, 0.0]),
+        left=np.array([1, -1, -1, -1]),
+        right=np.array([2, -1, -1, -1]),
+        value=np.array([0.0, -1.0, 2.0, 0.25]),
+        roots=np.array([0, 3]),
+    )
+    assert trees.predict(np.array([[0.0], [1.0]])).tolist() == [-0.75, 2.25]
 
 
 def test_a_bad_weights_file_is_a_model_error(tmp_path: Path) -> None:

@@ -5,19 +5,22 @@ in a locative position it did not return (``recovering``, flagged "recovered" so
 learns how far to trust them), plus "no place in this sentence". Each option is described by a
 few features (the preposition and what it hangs on, tree and token distance to the trigger,
 whether the place modifies a noun, is what the trigger acts on ("stormed Qabasin"), sits inside
-another place's phrase or under another trigger, its precision, the event's kind) and a
-conditional logit model, trained by ``scripts/train_place_picker.py`` on the tuning half of the
-real event-location sentences, scores them; the best one wins. Its weights are a small JSON
-file in the package; scoring is a dot product.
+another place's phrase or under another trigger, its precision, the event's kind), and next
+to each feature how far the option stands from the other options' highest and lowest value of
+it (a tree scores one option at a time, so it is told what the others are). Boosted trees,
+trained by ``scripts/train_place_picker.py`` on the tuning half of the real event-location
+sentences, score them; the best one wins. The trees are a JSON file in the package, scored
+with numpy (all trees walked at once).
 
-Five rules stay, because they encode a role rather than a preference: where an official
-speaker sits ("a spokesman in Goma said") is never the event's place, a statement only takes
-the place it was said in ("said in Paris"), and so does an anaphoric mention of an event told
-before ("these protests"); an event with its own "in X" does not take the place another
-trigger's "in Y" sets ("arrested journalists in Cairo and attacked a convoy in Giza"); an
-event told as background ("days after the killing of five in
-Rangpur") only takes a place inside its own phrase, not the main clause's. When "no place" wins, a physical event
-takes the article's focus place, with its precision and no span (text "", start = end = 0).
+Six rules stay, because they encode a role rather than a preference: where an official
+speaker sits ("a spokesman in Goma said") is never the event's place, nor is the place that
+does the act ("Turkey deployed troops"); a statement only takes the place it was said in
+("said in Paris"), and so does an anaphoric mention of an event told before ("these
+protests"); an event with its own "in X" does not take the place another trigger's "in Y" sets
+("arrested journalists in Cairo and attacked a convoy in Giza"); an event told as background
+("days after the killing of five in Rangpur") only takes a place inside its own phrase, not
+the main clause's. When "no place" wins, a physical event takes the article's focus place,
+with its precision and no span (text "", start = end = 0).
 """
 
 from __future__ import annotations
@@ -53,17 +56,20 @@ __all__ = [
     "PlaceChooser",
     "PlaceOption",
     "PlacePicker",
+    "TreeEnsemble",
     "default_place_picker",
+    "in_context",
     "in_segment",
     "load_place_picker",
     "locate",
+    "option_matrix",
     "owning_anchor",
     "place_options",
     "said_of",
 ]
 
 PACKAGED = "place-picker.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 _PREPS: dict[str, str] = {
     "in": "in", "at": "at", "on": "on", "from": "from", "of": "of", "to": "to",
@@ -112,20 +118,57 @@ class PlaceChooser(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class PlacePicker:
-    """A linear scorer over option features; the highest-scoring option wins."""
+class TreeEnsemble:
+    """Regression trees stored flat: node ``n`` tests ``x[feature[n]] <= threshold[n]``.
 
-    weights: np.ndarray
+    A leaf has ``left[n] == -1`` and its ``value[n]``; ``roots`` are the trees' first nodes.
+    The score of a row is the sum of its leaves' values.
+    """
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    roots: np.ndarray
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Return each row's summed leaf value, walking every tree one level per step."""
+        node = np.tile(self.roots, (len(x), 1))
+        rows = np.arange(len(x))[:, None]
+        while (inner := self.left[node] >= 0).any():
+            f = self.feature[node]
+            go_left = x[rows, f] <= self.threshold[node]
+            step = np.where(go_left, self.left[node], self.right[node])
+            node = np.where(inner, step, node)
+        total: np.ndarray = self.value[node].sum(axis=1)
+        return total
+
+
+def option_matrix(options: Sequence[PlaceOption]) -> np.ndarray:
+    """Return one draft's options as rows of ``FEATURES``, with their context (``in_context``)."""
+    x = np.zeros((len(options), len(FEATURES)))
+    for row, option in enumerate(options):
+        for name, value in option.features.items():
+            x[row, _COLUMN[name]] = value
+    return in_context(x)
+
+
+def in_context(x: np.ndarray) -> np.ndarray:
+    """Follow each feature of one draft's options by its distance to their max and their min."""
+    return np.hstack([x, x - x.max(axis=0), x - x.min(axis=0)])
+
+
+@dataclass(frozen=True, slots=True)
+class PlacePicker:
+    """A scorer over option features; the highest-scoring option wins."""
+
+    trees: TreeEnsemble
     meta: dict[str, object]
 
     def scores(self, options: Sequence[PlaceOption]) -> np.ndarray:
-        """Return each option's score (its log-odds up to a constant)."""
-        x = np.zeros((len(options), len(FEATURES)))
-        for row, option in enumerate(options):
-            for name, value in option.features.items():
-                x[row, _COLUMN[name]] = value
-        scored: np.ndarray = x @ self.weights
-        return scored
+        """Return each option's score (its log-odds of being the place, up to a constant)."""
+        return self.trees.predict(option_matrix(options))
 
     def choose(self, anchor: Token, options: Sequence[PlaceOption]) -> PlaceOption:
         """Return the best option (the first on ties, so "no place")."""
@@ -133,20 +176,29 @@ class PlacePicker:
 
 
 def load_place_picker(path: Path | None = None) -> PlacePicker:
-    """Load a picker's weights, by default the ones shipped in the package."""
+    """Load a picker's trees, by default the ones shipped in the package."""
     source = path or resources.files("eventscribe.resources").joinpath(PACKAGED)
     try:
         data = json.loads(source.read_text("utf-8"))
         if data.get("format") != FORMAT_VERSION:
             raise ValueError(f"format {data.get('format')} is not {FORMAT_VERSION}")
-        by_name = dict(zip(data["features"], data["weights"], strict=True))
-        weights = np.array([float(by_name.get(n, 0.0)) for n in FEATURES])
+        if data["features"] != list(FEATURES):
+            raise ValueError("its features are not the ones the code computes")
+        t = data["trees"]
+        trees = TreeEnsemble(
+            feature=np.array(t["feature"], dtype=np.intp),
+            threshold=np.array(t["threshold"], dtype=float),
+            left=np.array(t["left"], dtype=np.intp),
+            right=np.array(t["right"], dtype=np.intp),
+            value=np.array(t["value"], dtype=float),
+            roots=np.array(t["roots"], dtype=np.intp),
+        )
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise ModelError(
             f"cannot load the place picker from {source}: {exc}; rebuild it with "
             "`python scripts/train_place_picker.py` or reinstall eventscribe"
         ) from exc
-    return PlacePicker(weights=weights, meta=dict(data.get("meta", {})))
+    return PlacePicker(trees=trees, meta=dict(data.get("meta", {})))
 
 
 @cache
@@ -182,7 +234,11 @@ def place_options(d: Draft, index: ArticleIndex, anchors: set[int]) -> list[Plac
     """Return "no place" and each place of the draft's segment it may have happened at."""
     anchor, seg = d.anchor, d.segment
     pairs = [*index.places, *((r.place, r.root) for r in index.recovered)]
-    found = [(p, r) for p, r in pairs if in_segment(r, seg) and not speaker_place(r, anchor)]
+    found = [
+        (p, r)
+        for p, r in pairs
+        if in_segment(r, seg) and not speaker_place(r, anchor) and not _does_the_act(r, anchor)
+    ]
     if d.type in tx.STATEMENT_TYPES or d.type == "SANCTION" or d.anaphoric:
         # "said in Paris"; "these protests, like the uprising that began in Mashhad": a
         # statement is where it was said, an event told before keeps the place it was told at
@@ -203,6 +259,11 @@ def place_options(d: Draft, index: ArticleIndex, anchors: set[int]) -> list[Plac
             features.update(_recovered_features(r, index))
         options.append(PlaceOption(place, root, features))
     return options
+
+
+def _does_the_act(root: Token, anchor: Token) -> bool:
+    """Tell the place that is the trigger verb's agent ("Turkey deployed troops to the border")."""
+    return root.dep_ == "nsubj" and root.head.i == anchor.i and anchor.pos_ == "VERB"
 
 
 def _recovered_features(r: Recovered, index: ArticleIndex) -> dict[str, float]:

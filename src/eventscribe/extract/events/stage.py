@@ -11,7 +11,8 @@ repeats. Decisions, kept consistent:
   strike" is THREATEN only).
 - A protest met by force within two segments, at the same place, becomes *Protest with
   intervention*, or *Excessive force against protesters* for lethal force; the force event
-  then has no ACLED type (the protest carries it). Strikes and boycotts get no ACLED type.
+  then has no ACLED type (the protest carries it). Force told as what led up to the news
+  ("hours after a police officer shot dead a rider") is not force met by a protest. Strikes and boycotts get no ACLED type.
 - Evidence is the segment; for a bullet item under "X who supported Y include:", it runs from
   the intro to the end of the item.
 - Merging: triggers of one type/mode in one segment are one event (unless their source actors
@@ -394,7 +395,22 @@ def _meets_protest(f: Draft, p: Draft) -> bool:
         and (f.acled_sub in (None, "Attack", "Arrests") or _state_fire_on_crowd(f, p))
         and _same_place(f.location, p.location)
         and _aimed_at_protest(f, p)
+        and not _came_before(f)
     )
+
+
+def _came_before(f: Draft) -> bool:
+    """Tell force told as what led up to the news ("hours after a police officer shot dead a
+    rider"): the cause of a protest, not force met by it."""
+    anchor = f.anchor
+    if anchor.dep_ == "pobj" and anchor.head.lower_ in _EARLIER:
+        return True  # "after the killing of a rider"
+    return anchor.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in _EARLIER for c in anchor.children
+    )
+
+
+_EARLIER = frozenset({"after", "following", "since"})
 
 
 def _state_fire_on_crowd(f: Draft, p: Draft) -> bool:
