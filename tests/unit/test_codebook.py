@@ -5,7 +5,13 @@ from __future__ import annotations
 import spacy
 from spacy.tokens import Doc
 
-from eventscribe.extract.events.codebook import AIR, OVERTAKES, REGAINS, apply_codebook
+from eventscribe.extract.events.codebook import (
+    ABDUCTION,
+    AIR,
+    OVERTAKES,
+    REGAINS,
+    apply_codebook,
+)
 from eventscribe.extract.events.drafts import Draft, new_draft
 from eventscribe.extract.events.triggers import Candidate, Segment
 from eventscribe.records import Actor, Count
@@ -87,3 +93,30 @@ def test_a_capture_by_a_rebel_group_is_a_non_state_takeover() -> None:
     capture.sources = [Actor(name="Rebels", text="rebels", start=0, end=6, sector="REB")]
     out = apply_codebook([capture, _draft(seg, 6, "Attack")])
     assert [d.acled_sub for d in out] == [OVERTAKES]
+
+
+REBELS_CAPTURED: list[Row] = [
+    ("Rebels", "rebel", "NOUN", "nsubj", 1),
+    ("captured", "capture", "VERB", "ROOT", 1),
+    ("two", "two", "NUM", "nummod", 3),
+    ("soldiers", "soldier", "NOUN", "dobj", 1),
+    (".", ".", "PUNCT", "punct", 1),
+]
+
+
+def _capture(rows: list[Row]) -> Draft:
+    seg = _segment(rows)
+    d = new_draft(Candidate(type="COERCE", mode="arrest", score=0.6, anchor=1), seg)
+    d.acled_sub = "Arrests"
+    return d
+
+
+def test_a_capture_of_persons_by_rebels_is_an_abduction() -> None:
+    [d] = apply_codebook([_capture(REBELS_CAPTURED)])
+    assert (d.type, d.mode, d.acled_sub) == ("ASSAULT", "abduct", ABDUCTION)
+
+
+def test_a_capture_of_persons_by_the_army_stays_an_arrest() -> None:
+    rows = [("Troops", "troop", "NOUN", "nsubj", 1), *REBELS_CAPTURED[1:]]
+    [d] = apply_codebook([_capture(rows)])
+    assert (d.type, d.mode, d.acled_sub) == ("COERCE", "arrest", "Arrests")

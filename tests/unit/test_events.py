@@ -118,6 +118,52 @@ def test_longest_phrase_wins(lexicon: Lexicon) -> None:
     assert [(c.type, c.mode, c.anchor) for c in cands] == [("PROTEST", "strike-gen", 1)]
 
 
+def _triggers(rows: list[Row], lexicon: Lexicon) -> list[tuple[str, str | None]]:
+    return [(c.type, c.mode) for c in score_sentence(built_doc(rows)[:], lexicon=lexicon)]
+
+
+def test_a_strike_by_troops_is_an_attack_and_by_workers_a_strike(lexicon: Lexicon) -> None:
+    troops: list[Row] = [
+        ("Troops", "troop", "NOUN", "nsubj", 1, "O"),
+        ("struck", "strike", "VERB", "ROOT", 1, "O"),
+        ("a", "a", "DET", "det", 3, "O"),
+        ("camp", "camp", "NOUN", "dobj", 1, "O"),
+    ]
+    workers = [("Workers", "worker", "NOUN", "nsubj", 1, "O"), *troops[1:2]]
+    assert _triggers(troops, lexicon) == [("ASSAULT", None)]
+    assert _triggers(workers, lexicon) == [("PROTEST", "strike-gen")]
+
+
+def test_a_patrol_is_mobilization_only_when_forces_patrol(lexicon: Lexicon) -> None:
+    soldiers: list[Row] = [
+        ("Soldiers", "soldier", "NOUN", "nsubj", 1, "O"),
+        ("patrolled", "patrol", "VERB", "ROOT", 1, "O"),
+        ("the", "the", "DET", "det", 3, "O"),
+        ("border", "border", "NOUN", "dobj", 1, "O"),
+    ]
+    keeper = [("Keepers", "keeper", "NOUN", "nsubj", 1, "O"), *soldiers[1:]]
+    assert _triggers(soldiers, lexicon) == [("MOBILIZE", None)]
+    assert _triggers(keeper, lexicon) == []
+
+
+def test_capturing_people_is_an_arrest_but_not_on_camera(lexicon: Lexicon) -> None:
+    captured: list[Row] = [
+        ("Troops", "troop", "NOUN", "nsubj", 1, "O"),
+        ("captured", "capture", "VERB", "ROOT", 1, "O"),
+        ("five", "five", "NUM", "nummod", 3, "O"),
+        ("suspects", "suspect", "NOUN", "dobj", 1, "O"),
+    ]
+    filmed: list[Row] = [
+        ("Obey", "Obey", "PROPN", "nsubjpass", 2, "B-PERSON"),
+        ("was", "be", "AUX", "auxpass", 2, "O"),
+        ("captured", "capture", "VERB", "ROOT", 2, "O"),
+        ("on", "on", "ADP", "prep", 2, "O"),
+        ("camera", "camera", "NOUN", "pobj", 3, "O"),
+    ]
+    assert _triggers(captured, lexicon) == [("COERCE", "arrest")]
+    assert _triggers(filmed, lexicon) == []
+
+
 def test_arrest_with_roles_place_and_acled(lexicon: Lexicon) -> None:
     doc = built_doc(ARREST)
     events = _extract(

@@ -30,6 +30,7 @@ __all__ = ["apply_codebook"]
 AIR = "Air/drone strike"
 REGAINS = "Government regains territory"
 OVERTAKES = "Non-state actor overtakes territory"
+ABDUCTION = "Abduction/forced disappearance"
 _AIR_WORDS = frozenset(
     {
         "airstrike",
@@ -54,7 +55,7 @@ _AIR_REPLACES = frozenset(
         "Shelling/artillery/missile attack",
     }
 )
-_CAPTURE_VERBS = frozenset({"capture", "seize", "overrun"})
+_CAPTURE_VERBS = frozenset({"capture", "seize", "overrun", "enter"})
 _REGAIN_VERBS = frozenset({"recapture", "retake", "regain", "liberate"})
 _STATE_SECTORS = frozenset({"MIL", "GOV", "COP"})
 _NON_STATE_SECTORS = frozenset({"REB", "OPP", "CVL"})
@@ -65,6 +66,8 @@ _UNREAL = frozenset({"negated", "future", "hypothetical"})
 def apply_codebook(drafts: Sequence[Draft]) -> list[Draft]:
     """Code air strikes and captures of territory; fold a sentence's clash into its capture."""
     for d in drafts:
+        if d.type == "COERCE" and _captured_by_rebels(d):
+            d.type, d.mode, d.acled_sub = "ASSAULT", "abduct", ABDUCTION
         if d.type != "ASSAULT" or d.part_of_protest or _UNREAL & set(d.contexts):
             continue
         if d.acled_sub in _AIR_REPLACES and _by_air(d.anchor):
@@ -133,17 +136,31 @@ def _capture_side(d: Draft) -> str | None:
         return None
     if verb in _CAPTURE_VERBS and _abroad(d):
         return None  # "Israel captured the Sinai from Egypt": a conquest, not a regain
-    sectors = {a.sector for a in d.sources if a.sector}
-    if not sectors:
-        words = {t.lemma_.lower() for a in _agents(d.anchor) for t in a.subtree}
-        non_state = bool(words & _NON_STATE_WORDS)
-        state = bool(words & _STATE_WORDS) or ("force" in words and not non_state)
-        sectors = ({"MIL"} if state else set()) | ({"REB"} if non_state else set())
+    sectors = _taker_sectors(d)
     if sectors & _STATE_SECTORS and not sectors & _NON_STATE_SECTORS:
         return REGAINS
     if sectors & _NON_STATE_SECTORS and not sectors & _STATE_SECTORS:
         return OVERTAKES
     return None
+
+
+def _captured_by_rebels(d: Draft) -> bool:
+    """Tell a capture of persons by a non-state group (an abduction) from an arrest."""
+    if d.anchor.lemma_.lower() != "capture" or d.mode != "arrest":
+        return False
+    sectors = _taker_sectors(d)
+    return "REB" in sectors and not sectors & _STATE_SECTORS
+
+
+def _taker_sectors(d: Draft) -> set[str]:
+    """The taker's sectors: the coded source actors, else the taker's own words."""
+    sectors = {a.sector for a in d.sources if a.sector}
+    if sectors:
+        return sectors
+    words = {t.lemma_.lower() for a in _agents(d.anchor) for t in a.subtree}
+    non_state = bool(words & _NON_STATE_WORDS)
+    state = bool(words & _STATE_WORDS) or ("force" in words and not non_state)
+    return ({"MIL"} if state else set()) | ({"REB"} if non_state else set())
 
 
 def _abroad(d: Draft) -> bool:

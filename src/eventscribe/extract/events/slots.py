@@ -78,7 +78,7 @@ def fill_slots(
         d.own_place = any(p is d.location for p, _ in index.places) or any(
             r.place is d.location for r in index.recovered
         )
-        d.definite = d.anaphoric or _is_definite(d.anchor)
+        d.definite = d.anaphoric or _is_definite(d.anchor) or _is_retold(d.anchor)
         d.quoted = any(q.kind == "direct" and q.start <= d.anchor.idx < q.end for q in index.quotes)
         d.veto = sentence_veto(seg.span, d.sources)
         d.acled_sub = tx.acled_for(d.type, d.mode, default_sub=d.entry_sub)[1]
@@ -141,6 +141,20 @@ def _own_date(
 def _is_anaphoric(anchor: Token) -> bool:
     dets = {c.lower_ for c in anchor.children if c.dep_ in ("det", "amod")}
     return anchor.pos_ in ("NOUN", "PROPN") and bool(dets & (_ANAPHORIC_DETS | {"same"}))
+
+
+def _is_retold(anchor: Token) -> bool:
+    """Tell a past-perfect report of an event told before ("said that the air force had
+    struck a camp") from a new one: its date is the statement's, not the event's."""
+    if anchor.pos_ != "VERB" or anchor.dep_ not in ("ccomp", "acl"):
+        return False  # "said that ...", "a statement that ..."
+    had = any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in anchor.children)
+    return had and anchor.head.lemma_.lower() in _REPORTING_VERBS
+
+
+_REPORTING_VERBS = frozenset(
+    ("say", "state", "claim", "report", "announce", "confirm", "tell", "statement", "add")
+)
 
 
 def _is_definite(anchor: Token) -> bool:

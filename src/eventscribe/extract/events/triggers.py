@@ -43,6 +43,17 @@ _HUMAN = frozenset(
         "prisoner",
         "detainee",
         "hostage",
+        "member",
+        "suspect",
+        "migrant",
+        "militant",
+        "rebel",
+        "fighter",
+        "serviceman",
+        "servicemen",
+        "commander",
+        "insurgent",
+        "person",
     ]
 )
 
@@ -266,6 +277,8 @@ def _flags_allow(entry: LexEntry, doc: Doc, tokens: tuple[int, ...]) -> bool:
         return False
     if "crowd-only" in entry.flags and not is_crowd(agent_heads(head)):
         return False
+    if "armed" in entry.flags and not _armed_act(head, objects):
+        return False  # "the army struck a camp", not "the keeper patrolled the garden"
     if "count-subj" in entry.flags and not any(_is_counted(c) for c in head.children):
         return False  # "three people died" is a toll; "the leader died in 2019" is not
     if "purpose" in entry.flags and not _states_a_demand(head):
@@ -292,7 +305,16 @@ def _sense_ok(entry: LexEntry, head: Token, length: int) -> bool:
         return head.lemma_.lower() != "protest"  # "in protest at": a purpose, not an event
     if entry.type in tx.PHYSICAL_TYPES and _is_stopped(head):
         return False  # "to end the fighting", "a halt to attacks": what is not to happen
+    if _on_camera(head):
+        return False  # "was captured on camera": a recording, not an event
     return not _asked_anonymity(head)
+
+
+def _on_camera(tok: Token) -> bool:
+    if tok.lemma_.lower() != "capture":
+        return False
+    near = [g for c in tok.children if c.dep_ in ("prep", "agent") for g in c.children]
+    return any(g.lemma_.lower() in _RECORDERS for g in near)
 
 
 def _in_name(tok: Token) -> bool:
@@ -325,6 +347,21 @@ def _takes_place(head: Token, objects: list[Token]) -> bool:
     if head.dep_ == "relcl":
         objects = [*objects, head.head]
     return any(_is_place_word(o) for o in objects)
+
+
+def _armed_act(head: Token, objects: list[Token]) -> bool:
+    """Tell whether armed forces or their weapons do the act, or it hits a military target."""
+    agents = agent_heads(head)
+    if not agents and head.pos_ == "NOUN" and head.dep_ == "dobj":
+        agents = agent_heads(head.head)  # "the army continued its advance"
+    if any(_is_armed(t) for a in agents for t in a.subtree):
+        return True
+    return not agents and any(o.lemma_.lower() in _MILITARY_TARGETS for o in objects)
+
+
+def _is_armed(tok: Token) -> bool:
+    lemma = tok.lemma_.lower()
+    return lemma in _ARMED or lemma.rstrip("s") in _ARMED or tok.lower_ in _ARMED
 
 
 def _is_place_word(tok: Token) -> bool:
@@ -419,6 +456,7 @@ _SPEECH_NOUNS = frozenset(
         "interview",
     )
 )
+_RECORDERS = frozenset(("camera", "video", "film", "tape", "footage", "cctv", "photo", "picture"))
 _STOPPERS = frozenset(["end", "halt", "stop", "cessation", "cease", "prevent", "avoid", "curb"])
 _PLACE_NOUNS = frozenset(
     (
@@ -440,7 +478,70 @@ _PLACE_NOUNS = frozenset(
         "territory",
         "region",
         "province",
+        "point",
+        "position",
+        "building",
+        "hilltop",
+        "site",
+        "neighbourhood",
+        "neighborhood",
+        "quarter",
+        "checkpoint",
+        "airbase",
+        "suburb",
+        "mountain",
+        "bridge",
     )
+)
+# Who or what makes a verb of motion or striking an armed act ("troops", "warplanes", "ISIS").
+_ARMED = frozenset(
+    (
+        "army",
+        "military",
+        "troop",
+        "force",
+        "soldier",
+        "police",
+        "policeman",
+        "peacekeeper",
+        "kfor",
+        "marine",
+        "commando",
+        "brigade",
+        "battalion",
+        "division",
+        "unit",
+        "rebel",
+        "militant",
+        "insurgent",
+        "jihadist",
+        "militia",
+        "fighter",
+        "guerrilla",
+        "terrorist",
+        "isis",
+        "isil",
+        "taliban",
+        "saa",
+        "saaf",
+        "hezbollah",
+        "aircraft",
+        "warplane",
+        "jet",
+        "bomber",
+        "helicopter",
+        "drone",
+        "warship",
+        "missile",
+        "rocket",
+        "shell",
+        "airstrike",
+        "artillery",
+        "mortar",
+    )
+)
+_MILITARY_TARGETS = frozenset(
+    ("position", "target", "base", "camp", "stronghold", "hideout", "defense", "defence", "convoy")
 )
 _TROOPS = frozenset(
     (
